@@ -1,0 +1,11 @@
+import * as m0001 from './0001_initial.js';
+
+export interface Migration {
+  /** Sortable, never renamed once released. */
+  id: string;
+  /** SQL run inside one transaction with the bookkeeping row. */
+  up: string;
+}
+
+/** Forward-only: a released migration is never edited; changes come as new entries. */
+export const MIGRATIONS: Migration[] = [{ id: '0001_initial', up: m0001.up }];

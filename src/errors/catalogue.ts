@@ -1,0 +1,35 @@
+/**
+ * Every error code the service can return, with its HTTP status, its gRPC status name (for the
+ * edge API) and a default message. Codes are stable API: clients switch on them, so never rename
+ * one; add a new code instead.
+ */
+export const ERROR_CATALOGUE = {
+  // request shape
+  bad_request: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The request is malformed.' },
+  validation_failed: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The request failed validation.' },
+  invalid_json: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The request body is not valid JSON.' },
+  unsupported_media_type: { http: 415, grpc: 'INVALID_ARGUMENT', message: 'The content type is not supported.' },
+  payload_too_large: { http: 413, grpc: 'RESOURCE_EXHAUSTED', message: 'The request body is too large.' },
+  invalid_blob_key: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The object key is not allowed.' },
+  range_not_satisfiable: { http: 416, grpc: 'OUT_OF_RANGE', message: 'The requested range is not satisfiable.' },
+  // authentication and authorisation
+  unauthenticated: { http: 401, grpc: 'UNAUTHENTICATED', message: 'A valid API token is required.' },
+  token_invalid: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token is not valid.' },
+  token_revoked: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token has been revoked.' },
+  token_expired: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token has expired.' },
+  forbidden: { http: 403, grpc: 'PERMISSION_DENIED', message: 'This token may not perform this operation.' },
+  // resources
+  not_found: { http: 404, grpc: 'NOT_FOUND', message: 'The resource does not exist.' },
+  route_not_found: { http: 404, grpc: 'UNIMPLEMENTED', message: 'No such route.' },
+  method_not_allowed: { http: 405, grpc: 'UNIMPLEMENTED', message: 'Method not allowed.' },
+  conflict: { http: 409, grpc: 'ALREADY_EXISTS', message: 'The resource conflicts with an existing one.' },
+  integrity_mismatch: { http: 422, grpc: 'DATA_LOSS', message: 'The content does not match its declared size or sha256.' },
+  quota_exceeded: { http: 507, grpc: 'RESOURCE_EXHAUSTED', message: 'The storage quota is exhausted.' },
+  // service state
+  request_timeout: { http: 503, grpc: 'DEADLINE_EXCEEDED', message: 'The request took too long.' },
+  unavailable: { http: 503, grpc: 'UNAVAILABLE', message: 'A dependency is unavailable; try again later.' },
+  shutting_down: { http: 503, grpc: 'UNAVAILABLE', message: 'The service is shutting down.' },
+  internal: { http: 500, grpc: 'INTERNAL', message: 'Internal error.' },
+} as const satisfies Record<string, { http: number; grpc: string; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
