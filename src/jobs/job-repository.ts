@@ -1,0 +1,202 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { JobsTable, JobStatus } from '../db/tables.js';
+
+export type JobRow = Selectable<JobsTable>;
+
+export interface NewJobRow {
+  id: string;
+  type: string;
+  payload: string;
+  priority: number;
+  dedupeKey: string | null;
+  maxAttempts: number;
+  runAt: number;
+  now: number;
+}
+
+/** All SQL of the job queue. Every state change is one statement, so two runners never both win. */
+export class JobRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts, unless a live job of the same type and dedupe key exists: then returns that one. */
+  async insertOrGetLive(job: NewJobRow): Promise<{ row: JobRow; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      if (job.dedupeKey !== null) {
+        const live = await trx
+          .selectFrom('jobs')
+          .selectAll()
+          .where('type', '=', job.type)
+          .where('dedupe_key', '=', job.dedupeKey)
+          .where('status', 'in', ['queued', 'running'])
+          .executeTakeFirst();
+        if (live) return { row: live, created: false };
+      }
+      const row = await trx
+        .insertInto('jobs')
+        .values({
+          id: job.id,
+          type: job.type,
+          payload: job.payload,
+          status: 'queued',
+          priority: job.priority,
+          dedupe_key: job.dedupeKey,
+          max_attempts: job.maxAttempts,
+          run_at: job.runAt,
+          created_at: job.now,
+          updated_at: job.now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { row, created: true };
+    });
+  }
+
+  /**
+   * Takes the most urgent due job: a queued one whose time has come, or a running one whose lease
+   * ran out (its runner died). Counts the attempt.
+   */
+  async leaseNext(owner: string, now: number, leaseMs: number, types: readonly string[]): Promise<JobRow | undefined> {
+    if (types.length === 0) return undefined;
+    const result = await sql<JobRow>`
+      UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs},
+        attempts = attempts + 1, started_at = COALESCE(started_at, ${now}), updated_at = ${now}
+      WHERE id = (
+        SELECT id FROM jobs
+        WHERE type IN (${sql.join(types)})
+          AND ((status = 'queued' AND run_at <= ${now})
+            OR (status = 'running' AND lease_expires_at < ${now} AND attempts < max_attempts))
+        ORDER BY priority DESC, run_at, id
+        LIMIT 1)
+      RETURNING *`.execute(this.db);
+    return result.rows[0];
+  }
+
+  /** Extends a lease we still hold; returns null when it was lost, else whether cancel was asked. */
+  async renewLease(id: string, owner: string, now: number, leaseMs: number): Promise<{ cancelRequested: boolean } | null> {
+    const row = await this.db
+      .updateTable('jobs')
+      .set({ lease_expires_at: now + leaseMs, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .returning(['cancel_requested'])
+      .executeTakeFirst();
+    return row ? { cancelRequested: row.cancel_requested === 1 } : null;
+  }
+
+  async setProgress(id: string, owner: string, progress: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ progress, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  /** Ends a job we hold. Returns false when our lease was lost (another runner owns it now). */
+  async finish(id: string, owner: string, status: Exclude<JobStatus, 'queued' | 'running'>, now: number, fields: { result?: string | null; error?: string | null }): Promise<boolean> {
+    const res = await this.db
+      .updateTable('jobs')
+      .set({
+        status,
+        result: fields.result ?? null,
+        last_error: fields.error ?? null,
+        lease_owner: null,
+        lease_expires_at: null,
+        finished_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  /** Puts a job we hold back in the queue for a later attempt (or, with refund, the same one). */
+  async requeue(id: string, owner: string, runAt: number, now: number, error: string | null, refundAttempt: boolean): Promise<boolean> {
+    const res = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'queued',
+        run_at: runAt,
+        last_error: error,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now,
+        attempts: refundAttempt ? eb('attempts', '-', 1) : eb.ref('attempts'),
+      }))
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  /** Running jobs whose lease expired with no attempts left: their runner died on the last try. */
+  async buryAbandoned(now: number): Promise<number> {
+    const res = await this.db
+      .updateTable('jobs')
+      .set({
+        status: 'dead',
+        last_error: sql<string>`COALESCE(last_error, 'lease expired on the last attempt (the process running it stopped)')`,
+        lease_owner: null,
+        lease_expires_at: null,
+        finished_at: now,
+        updated_at: now,
+      })
+      .where('status', '=', 'running')
+      .where('lease_expires_at', '<', now)
+      .whereRef('attempts', '>=', 'max_attempts')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  /** Queued jobs are cancelled at once; running ones are flagged for their runner. */
+  async requestCancel(id: string, now: number): Promise<JobRow | undefined> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'cancelled', finished_at: now, updated_at: now, cancel_requested: 1 })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .execute();
+    await this.db.updateTable('jobs').set({ cancel_requested: 1, updated_at: now }).where('id', '=', id).where('status', '=', 'running').execute();
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<JobRow | undefined> {
+    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async list(filter: { type?: string; status?: JobStatus; limit: number; before?: string }): Promise<JobRow[]> {
+    let q = this.db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(filter.limit);
+    if (filter.type) q = q.where('type', '=', filter.type);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.before) q = q.where('id', '<', filter.before);
+    return q.execute();
+  }
+
+  async countByTypeAndStatus(): Promise<{ type: string; status: JobStatus; count: number }[]> {
+    return this.db
+      .selectFrom('jobs')
+      .select(['type', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(['type', 'status'])
+      .execute();
+  }
+
+  /** Types of unfinished jobs in the database, to check every one has a handler at start. */
+  async liveTypes(): Promise<string[]> {
+    const rows = await this.db.selectFrom('jobs').select('type').distinct().where('status', 'in', ['queued', 'running']).execute();
+    return rows.map((r) => r.type);
+  }
+
+  async deleteFinishedBefore(cutoff: number): Promise<number> {
+    const res = await this.db
+      .deleteFrom('jobs')
+      .where('status', 'in', ['succeeded', 'dead', 'cancelled'])
+      .where('finished_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+}

@@ -1,0 +1,19 @@
+// Worker module for worker-pool.test.ts.
+import { createHash } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
+import { serveWorkerTasks } from './worker-protocol.js';
+
+serveWorkerTasks({
+  hash: (payload: { rounds: number }, ctx) => {
+    let h = Buffer.alloc(32);
+    for (let i = 0; i < payload.rounds; i++) {
+      h = createHash('sha256').update(h).digest();
+      if (i % 1000 === 0) ctx.progress({ done: i });
+    }
+    return { threadId, hex: h.toString('hex') };
+  },
+  fail: () => {
+    throw new Error('bad input');
+  },
+  crash: () => process.exit(3),
+});
