@@ -86,11 +86,21 @@ function readConfigFile(file: string, problems: ConfigProblem[]): Record<string,
       problems.push({ key: '(file)', value: file, source: `file ${file}`, message: 'top level must be a mapping' });
       return {};
     }
-    return doc as Record<string, unknown>;
+    return dropNulls(doc as Record<string, unknown>);
   } catch (err) {
     problems.push({ key: '(file)', value: file, source: `file ${file}`, message: `not valid YAML: ${(err as Error).message}` });
     return {};
   }
+}
+
+/** `key:` with nothing after it (a section left empty, or all commented out) means "use the defaults". */
+function dropNulls(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === null) continue;
+    out[k] = typeof v === 'object' && !Array.isArray(v) ? dropNulls(v as Record<string, unknown>) : v;
+  }
+  return out;
 }
 
 /** UVM_STORAGE__S3__ACCESS_KEY -> ['storage', 's3', 'accessKey']; UVM_DATA_DIR -> ['dataDir']. */

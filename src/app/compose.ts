@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/schema.js';
+import { resolveDataPath } from '../config/load.js';
+import { ApiTokenRepository } from '../auth/api-token-repository.js';
+import { ApiTokenService } from '../auth/api-token-service.js';
+import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { migrate } from '../db/migrator.js';
+import { buildHttpApp } from '../http/app.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { JobRepository } from '../jobs/job-repository.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import { DECLARED_JOB_TYPES } from '../jobs/job-types.js';
+import type { Logger } from '../logging/logger.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { createBlobStore } from '../storage/create-blob-store.js';
+import { ServiceMetrics } from '../telemetry/metrics.js';
+import { ReadinessService } from '../telemetry/readiness.js';
+import { VERSION } from './version.js';
+
+export interface Service {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  blobStore: BlobStore;
+  metrics: ServiceMetrics;
+  readiness: ReadinessService;
+  tokens: ApiTokenService;
+  jobs: { registry: JobRegistry; queue: JobQueue; runner: JobRunner; repository: JobRepository };
+  http: FastifyInstance;
+}
+
+export interface ComposeOptions {
+  /** Where the first admin token goes; stdout by default. */
+  onInitialAdminToken?: (token: string) => void;
+  /** Extra job handlers (tests, later capabilities). */
+  registerJobs?: (registry: JobRegistry) => void;
+}
+
+/**
+ * The composition root: builds every part with plain constructor injection, in dependency order.
+ * Opening the database also migrates it, so the service never runs on an old schema.
+ */
+export async function composeService(config: Config, log: Logger, options: ComposeOptions = {}): Promise<Service> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const database = openDatabase({ path: resolveDataPath(config, config.database.path), busyTimeoutMs: config.database.busyTimeoutMs });
+  try {
+    const migrations = migrate(database.sqlite);
+    if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated');
+
+    const metrics = new ServiceMetrics(VERSION);
+    const blobStore = createBlobStore(config);
+    const readiness = new ReadinessService(
+      [
+        { name: 'database', check: async () => void database.sqlite.prepare('SELECT 1').get() },
+        { name: 'blob_store', check: () => blobStore.ping() },
+      ],
+      metrics,
+    );
+    const tokens = new ApiTokenService(new ApiTokenRepository(database.db));
+
+    const registry = new JobRegistry();
+    options.registerJobs?.(registry);
+    const repository = new JobRepository(database.db);
+    registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
+    registry.assertHandled(await repository.liveTypes(), 'queued in the database');
+    const queue = new JobQueue(repository, registry, { maxAttempts: config.jobs.maxAttempts });
+    const runner = new JobRunner(
+      repository,
+      registry,
+      {
+        concurrency: config.jobs.concurrency,
+        pollIntervalMs: config.jobs.pollIntervalMs,
+        leaseMs: config.jobs.leaseMs,
+        backoff: { baseMs: config.jobs.backoffBaseMs, maxMs: config.jobs.backoffMaxMs },
+        retentionDays: config.jobs.retentionDays,
+      },
+      log.child({ component: 'jobs' }),
+      (outcome) => {
+        metrics.jobRuns.labels(outcome.type, outcome.status).inc();
+        metrics.jobDuration.labels(outcome.type).observe(outcome.seconds);
+      },
+    );
+    metrics.gauge('uservm_jobs', 'Jobs in the queue by type and status.', ['type', 'status'], async (g) => {
+      for (const row of await repository.countByTypeAndStatus()) g.labels(row.type, row.status).set(Number(row.count));
+    });
+
+    const initialToken = await tokens.createInitialAdminIfNone();
+    if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);
+
+    const http = await buildHttpApp(config.server, log, { version: VERSION, tokens, jobs: queue, readiness, metrics });
+    return { config, log, database, blobStore, metrics, readiness, tokens, jobs: { registry, queue, runner, repository }, http };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+function printInitialToken(token: string): void {
+  process.stdout.write(
+    [
+      '',
+      '  No API token existed, so an admin token was created. It is shown this once and never again:',
+      '',
+      `    ${token}`,
+      '',
+      '  Use it as "Authorization: Bearer <token>". Make more with `uservm token create`.',
+      '',
+      '',
+    ].join('\n'),
+  );
+}

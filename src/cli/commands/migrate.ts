@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { resolveDataPath } from '../../config/load.js';
+import { openDatabase } from '../../db/database.js';
+import { migrate } from '../../db/migrator.js';
+import { fail, loadConfigOrExit, type GlobalOptions } from '../context.js';
+
+export function migrateCommand(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit (serve also does this at start)')
+    .action(() => {
+      const config = loadConfigOrExit(program.opts<GlobalOptions>());
+      const file = resolveDataPath(config, config.database.path);
+      const { sqlite } = openDatabase({ path: file, busyTimeoutMs: config.database.busyTimeoutMs });
+      try {
+        const result = migrate(sqlite);
+        console.log(result.applied.length ? `applied: ${result.applied.join(', ')}` : 'database is up to date');
+        console.log(`database: ${file}`);
+      } catch (err) {
+        fail((err as Error).message);
+      } finally {
+        sqlite.close();
+      }
+    });
+}

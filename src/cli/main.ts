@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { VERSION } from '../app/version.js';
+import { configCommand } from './commands/config.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
+
+const program = new Command('uservm')
+  .description('User VM API: the self-hosted hub of a camera anomaly and threat detection system')
+  .version(VERSION)
+  .option('-c, --config <file>', 'YAML config file (or env UVM_CONFIG); UVM_* variables override it')
+  .option('-d, --data-dir <dir>', 'data directory (dataDir); default ./data')
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    '\nEnvironment: every setting can be given as UVM_<PATH>, nested keys joined by "__", e.g.\n  UVM_SERVER__PORT=9000 UVM_STORAGE__DRIVER=s3 UVM_LOG__LEVEL=debug\nSee config/config.example.yaml for every setting.',
+  );
+
+serveCommand(program);
+migrateCommand(program);
+tokenCommand(program);
+configCommand(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,18 @@
+import type { Logger } from '../../logging/logger.js';
+import type { FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiTokenService } from '../../auth/api-token-service.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
+import type { ServiceMetrics } from '../../telemetry/metrics.js';
+import type { ReadinessService } from '../../telemetry/readiness.js';
+
+/** The services routes may call. Routes parse, authorise, call one service, and render. */
+export interface RouteDeps {
+  version: string;
+  tokens: ApiTokenService;
+  jobs: JobQueue;
+  readiness: ReadinessService;
+  metrics: ServiceMetrics;
+}
+
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger, TypeBoxTypeProvider>;

@@ -1,0 +1,17 @@
+import type { RouteDeps, TypedApp } from './deps.js';
+import { healthzRoute } from './health/healthz.js';
+import { metricsRoute } from './health/metrics.js';
+import { readyzRoute } from './health/readyz.js';
+import { cancelJobRoute } from './jobs/cancel.js';
+import { getJobRoute } from './jobs/get.js';
+import { listJobsRoute } from './jobs/list.js';
+import { createTokenRoute } from './tokens/create.js';
+import { listTokensRoute } from './tokens/list.js';
+import { revokeTokenRoute } from './tokens/revoke.js';
+
+/** Every route of the REST API; one file per operation. */
+const ROUTES = [healthzRoute, readyzRoute, metricsRoute, createTokenRoute, listTokensRoute, revokeTokenRoute, getJobRoute, listJobsRoute, cancelJobRoute];
+
+export function registerRoutes(app: TypedApp, deps: RouteDeps): void {
+  for (const route of ROUTES) route(app, deps);
+}
