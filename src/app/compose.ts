@@ -42,9 +42,16 @@ export interface ComposeOptions {
  * The composition root: builds every part with plain constructor injection, in dependency order.
  * Opening the database also migrates it, so the service never runs on an old schema.
  */
-export async function composeService(config: Config, log: Logger, options: ComposeOptions = {}): Promise<Service> {
+export async function composeService(
+  config: Config,
+  log: Logger,
+  options: ComposeOptions = {},
+): Promise<Service> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase({ path: resolveDataPath(config, config.database.path), busyTimeoutMs: config.database.busyTimeoutMs });
+  const database = openDatabase({
+    path: resolveDataPath(config, config.database.path),
+    busyTimeoutMs: config.database.busyTimeoutMs,
+  });
   try {
     const migrations = migrate(database.sqlite);
     if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated');
@@ -83,14 +90,31 @@ export async function composeService(config: Config, log: Logger, options: Compo
       },
     );
     metrics.gauge('uservm_jobs', 'Jobs in the queue by type and status.', ['type', 'status'], async (g) => {
-      for (const row of await repository.countByTypeAndStatus()) g.labels(row.type, row.status).set(Number(row.count));
+      for (const row of await repository.countByTypeAndStatus())
+        g.labels(row.type, row.status).set(Number(row.count));
     });
 
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);
 
-    const http = await buildHttpApp(config.server, log, { version: VERSION, tokens, jobs: queue, readiness, metrics });
-    return { config, log, database, blobStore, metrics, readiness, tokens, jobs: { registry, queue, runner, repository }, http };
+    const http = await buildHttpApp(config.server, log, {
+      version: VERSION,
+      tokens,
+      jobs: queue,
+      readiness,
+      metrics,
+    });
+    return {
+      config,
+      log,
+      database,
+      blobStore,
+      metrics,
+      readiness,
+      tokens,
+      jobs: { registry, queue, runner, repository },
+      http,
+    };
   } catch (err) {
     await database.close();
     throw err;

@@ -14,7 +14,11 @@ export interface RunningService {
  * accepting requests and finish in-flight ones, let running jobs finish (or hand them back to the
  * queue at the deadline), close the database.
  */
-export async function startService(config: Config, log: Logger, options: ComposeOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  log: Logger,
+  options: ComposeOptions = {},
+): Promise<RunningService> {
   const service = await composeService(config, log, options);
   service.jobs.runner.start();
   try {
@@ -25,8 +29,18 @@ export async function startService(config: Config, log: Logger, options: Compose
     throw err;
   }
   const bound = service.http.server.address();
-  const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: config.server.host, port: config.server.port };
-  log.info({ address: `http://${address.host}:${address.port}`, docs: `http://${address.host}:${address.port}/docs`, storage: service.blobStore.kind }, 'uservm is serving');
+  const address =
+    typeof bound === 'object' && bound
+      ? { host: bound.address, port: bound.port }
+      : { host: config.server.host, port: config.server.port };
+  log.info(
+    {
+      address: `http://${address.host}:${address.port}`,
+      docs: `http://${address.host}:${address.port}/docs`,
+      storage: service.blobStore.kind,
+    },
+    'uservm is serving',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) => {
@@ -34,10 +48,7 @@ export async function startService(config: Config, log: Logger, options: Compose
       const deadline = Date.now() + config.server.shutdownTimeoutMs;
       log.info({ reason, deadlineMs: config.server.shutdownTimeoutMs }, 'shutting down');
       service.readiness.markShuttingDown();
-      await Promise.all([
-        service.http.close(),
-        service.jobs.runner.stop(Math.max(0, deadline - Date.now())),
-      ]);
+      await Promise.all([service.http.close(), service.jobs.runner.stop(Math.max(0, deadline - Date.now()))]);
       await service.database.close();
       log.info('shutdown complete');
     })();

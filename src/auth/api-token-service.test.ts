@@ -37,7 +37,10 @@ describe('ApiTokenService', () => {
     const { token, view } = await service.create({ name: 'x', role: 'admin', expiresAt: clock + 1000 });
     const wrongSecret = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     await assert.rejects(service.authenticate(wrongSecret), code('token_invalid'));
-    await assert.rejects(service.authenticate(`uvm_zzzzzzzzzz_${token.split('_')[2]}`), code('token_invalid'));
+    await assert.rejects(
+      service.authenticate(`uvm_zzzzzzzzzz_${token.split('_')[2]}`),
+      code('token_invalid'),
+    );
     clock += 1000;
     await assert.rejects(service.authenticate(token), code('token_expired'));
     await service.revoke(view.id);
@@ -46,6 +49,9 @@ describe('ApiTokenService', () => {
 
   it('validates names and expiry', async () => {
     await assert.rejects(service.create({ name: ' ', role: 'admin' }), code('validation_failed'));
-    await assert.rejects(service.create({ name: 'past', role: 'admin', expiresAt: clock - 1 }), code('validation_failed'));
+    await assert.rejects(
+      service.create({ name: 'past', role: 'admin', expiresAt: clock - 1 }),
+      code('validation_failed'),
+    );
   });
 });

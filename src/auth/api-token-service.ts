@@ -35,10 +35,17 @@ export class ApiTokenService {
   ) {}
 
   /** Returns the token text once; only its prefix and hash are kept. */
-  async create(input: { name: string; role: Role; expiresAt?: number; createdBy?: string }): Promise<{ token: string; view: ApiTokenView }> {
+  async create(input: {
+    name: string;
+    role: Role;
+    expiresAt?: number;
+    createdBy?: string;
+  }): Promise<{ token: string; view: ApiTokenView }> {
     const name = input.name.trim();
-    if (name.length === 0 || name.length > 100) throw new AppError('validation_failed', 'token name must be 1-100 characters');
-    if (input.expiresAt !== undefined && input.expiresAt <= this.now()) throw new AppError('validation_failed', 'expiresAt must be in the future');
+    if (name.length === 0 || name.length > 100)
+      throw new AppError('validation_failed', 'token name must be 1-100 characters');
+    if (input.expiresAt !== undefined && input.expiresAt <= this.now())
+      throw new AppError('validation_failed', 'expiresAt must be in the future');
     const secret = issueSecret(TOKEN_KIND);
     const row = await this.repo.insert({
       id: newId(),
@@ -70,7 +77,8 @@ export class ApiTokenService {
     const now = this.now();
     if (row.revoked_at !== null) throw new AppError('token_revoked');
     if (row.expires_at !== null && row.expires_at <= now) throw new AppError('token_expired');
-    if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS) await this.repo.touch(row.id, now);
+    if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS)
+      await this.repo.touch(row.id, now);
     return { tokenId: row.id, name: row.name, role: row.role };
   }
 

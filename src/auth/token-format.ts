@@ -27,7 +27,8 @@ export type ParsedToken = { ok: true; prefix: string; secret: string } | { ok: f
 
 export function parseToken(kind: string, token: string): ParsedToken {
   const match = new RegExp(`^${kind}_([a-z0-9]{${PREFIX_LENGTH}})_([A-Za-z0-9_-]{43})$`).exec(token);
-  if (!match) return { ok: false, why: `not a ${kind}_ token (expected ${kind}_<10 characters>_<43 characters>)` };
+  if (!match)
+    return { ok: false, why: `not a ${kind}_ token (expected ${kind}_<10 characters>_<43 characters>)` };
   return { ok: true, prefix: match[1]!, secret: match[2]! };
 }
 

@@ -11,7 +11,10 @@ export interface GlobalOptions {
 /** Loads and validates the configuration, or prints every problem and exits 2. */
 export function loadConfigOrExit(options: GlobalOptions, overrides: Record<string, unknown> = {}): Config {
   try {
-    return loadConfig({ ...(options.config ? { file: options.config } : {}), overrides: { dataDir: options.dataDir, ...overrides } });
+    return loadConfig({
+      ...(options.config ? { file: options.config } : {}),
+      overrides: { dataDir: options.dataDir, ...overrides },
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`uservm: ${err.message}\n`);
@@ -23,7 +26,10 @@ export function loadConfigOrExit(options: GlobalOptions, overrides: Record<strin
 
 /** The service's database, migrated, for commands that work on it directly (safe while the service runs: WAL). */
 export function openMigratedDatabase(config: Config): DatabaseHandle {
-  const handle = openDatabase({ path: resolveDataPath(config, config.database.path), busyTimeoutMs: config.database.busyTimeoutMs });
+  const handle = openDatabase({
+    path: resolveDataPath(config, config.database.path),
+    busyTimeoutMs: config.database.busyTimeoutMs,
+  });
   migrate(handle.sqlite);
   return handle;
 }

@@ -32,13 +32,24 @@ describe('loadConfig', () => {
   });
 
   it('reads the example config shipped in the repository', () => {
-    const config = loadConfig({ env: {}, file: new URL('../../config/config.example.yaml', import.meta.url).pathname });
+    const config = loadConfig({
+      env: {},
+      file: new URL('../../config/config.example.yaml', import.meta.url).pathname,
+    });
     assert.equal(config.server.port, 8080);
   });
 
   it('applies UVM_* environment overrides with types, over the file', () => {
     const file = yamlFile('server:\n  port: 9000\nlog:\n  level: warn\n');
-    const config = loadConfig({ file, env: { UVM_SERVER__PORT: '9100', UVM_JOBS__MAX_ATTEMPTS: '7', UVM_SERVER__TRUST_PROXY: 'true', UVM_DATA_DIR: '/var/lib/uservm' } });
+    const config = loadConfig({
+      file,
+      env: {
+        UVM_SERVER__PORT: '9100',
+        UVM_JOBS__MAX_ATTEMPTS: '7',
+        UVM_SERVER__TRUST_PROXY: 'true',
+        UVM_DATA_DIR: '/var/lib/uservm',
+      },
+    });
     assert.equal(config.server.port, 9100);
     assert.equal(config.jobs.maxAttempts, 7);
     assert.equal(config.server.trustProxy, true);
@@ -53,7 +64,9 @@ describe('loadConfig', () => {
 
   it('lists every problem at once: unknown keys, wrong types, bad values, with their source', () => {
     const file = yamlFile('server:\n  port: "eighty"\n  colour: blue\nstorage:\n  driver: ftp\n');
-    const problems = problemsOf(() => loadConfig({ file, env: { UVM_JOBS__CONCURRENCY: '0', UVM_NOPE: 'x' } }));
+    const problems = problemsOf(() =>
+      loadConfig({ file, env: { UVM_JOBS__CONCURRENCY: '0', UVM_NOPE: 'x' } }),
+    );
     const keys = problems.map((p) => p.key).sort();
     assert.deepEqual(keys, ['jobs.concurrency', 'nope', 'server.colour', 'server.port', 'storage.driver']);
     const colour = problems.find((p) => p.key === 'server.colour')!;
@@ -67,7 +80,14 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({ env: { UVM_STORAGE__DRIVER: 's3' } }));
     assert.equal(problems[0]!.key, 'storage.s3');
     try {
-      loadConfig({ env: { UVM_STORAGE__DRIVER: 's3', UVM_STORAGE__S3__END_POINT: 'minio', UVM_STORAGE__S3__ACCESS_KEY: 'a', UVM_STORAGE__S3__SECRET_KEY: 12345 as unknown as string } });
+      loadConfig({
+        env: {
+          UVM_STORAGE__DRIVER: 's3',
+          UVM_STORAGE__S3__END_POINT: 'minio',
+          UVM_STORAGE__S3__ACCESS_KEY: 'a',
+          UVM_STORAGE__S3__SECRET_KEY: 12345 as unknown as string,
+        },
+      });
       assert.fail('expected ConfigError');
     } catch (err) {
       assert.ok(err instanceof ConfigError);
@@ -77,7 +97,10 @@ describe('loadConfig', () => {
   });
 
   it('reports an unreadable or invalid YAML file', () => {
-    assert.equal(problemsOf(() => loadConfig({ file: '/nonexistent/uservm.yaml', env: {} }))[0]!.key, '(file)');
+    assert.equal(
+      problemsOf(() => loadConfig({ file: '/nonexistent/uservm.yaml', env: {} }))[0]!.key,
+      '(file)',
+    );
     const broken = yamlFile('server: [unclosed');
     assert.match(problemsOf(() => loadConfig({ file: broken, env: {} }))[0]!.message, /not valid YAML/);
   });

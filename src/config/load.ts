@@ -16,7 +16,9 @@ export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
     super(
       `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.key} = ${formatValue(p.key, p.value)} (${p.source}): ${p.message}`).join('\n'),
+        problems
+          .map((p) => `  - ${p.key} = ${formatValue(p.key, p.value)} (${p.source}): ${p.message}`)
+          .join('\n'),
     );
     this.name = 'ConfigError';
   }
@@ -77,18 +79,33 @@ function readConfigFile(file: string, problems: ConfigProblem[]): Record<string,
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    problems.push({ key: '(file)', value: file, source: 'UVM_CONFIG/--config', message: `cannot read: ${(err as Error).message}` });
+    problems.push({
+      key: '(file)',
+      value: file,
+      source: 'UVM_CONFIG/--config',
+      message: `cannot read: ${(err as Error).message}`,
+    });
     return {};
   }
   try {
     const doc = YAML.parse(text) ?? {};
     if (typeof doc !== 'object' || Array.isArray(doc)) {
-      problems.push({ key: '(file)', value: file, source: `file ${file}`, message: 'top level must be a mapping' });
+      problems.push({
+        key: '(file)',
+        value: file,
+        source: `file ${file}`,
+        message: 'top level must be a mapping',
+      });
       return {};
     }
     return dropNulls(doc as Record<string, unknown>);
   } catch (err) {
-    problems.push({ key: '(file)', value: file, source: `file ${file}`, message: `not valid YAML: ${(err as Error).message}` });
+    problems.push({
+      key: '(file)',
+      value: file,
+      source: `file ${file}`,
+      message: `not valid YAML: ${(err as Error).message}`,
+    });
     return {};
   }
 }
@@ -157,11 +174,18 @@ function toProblems(error: z.ZodError, input: unknown, sources: Map<string, stri
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => {
         const key = [...issue.path, k].join('.');
-        return { key, value: getPath(input, [...issue.path, k]), source: sourceOf(key, sources), message: 'unknown key' };
+        return {
+          key,
+          value: getPath(input, [...issue.path, k]),
+          source: sourceOf(key, sources),
+          message: 'unknown key',
+        };
       });
     }
     const key = issue.path.join('.') || '(root)';
-    return [{ key, value: getPath(input, issue.path), source: sourceOf(key, sources), message: issue.message }];
+    return [
+      { key, value: getPath(input, issue.path), source: sourceOf(key, sources), message: issue.message },
+    ];
   });
 }
 

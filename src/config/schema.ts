@@ -8,7 +8,11 @@ import { z } from 'zod';
  */
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
-const durationMs = z.number().int().min(1).max(24 * 3600 * 1000);
+const durationMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 3600 * 1000);
 
 const serverSchema = z
   .strictObject({

@@ -26,7 +26,8 @@ export interface OpenDatabaseOptions {
  * across application crashes (an fsync happens at checkpoint).
  */
 export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
-  if (options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  if (options.path !== ':memory:')
+    fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   const sqlite = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

@@ -8,10 +8,18 @@ export const ERROR_CATALOGUE = {
   bad_request: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The request is malformed.' },
   validation_failed: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The request failed validation.' },
   invalid_json: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The request body is not valid JSON.' },
-  unsupported_media_type: { http: 415, grpc: 'INVALID_ARGUMENT', message: 'The content type is not supported.' },
+  unsupported_media_type: {
+    http: 415,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'The content type is not supported.',
+  },
   payload_too_large: { http: 413, grpc: 'RESOURCE_EXHAUSTED', message: 'The request body is too large.' },
   invalid_blob_key: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The object key is not allowed.' },
-  range_not_satisfiable: { http: 416, grpc: 'OUT_OF_RANGE', message: 'The requested range is not satisfiable.' },
+  range_not_satisfiable: {
+    http: 416,
+    grpc: 'OUT_OF_RANGE',
+    message: 'The requested range is not satisfiable.',
+  },
   // authentication and authorisation
   unauthenticated: { http: 401, grpc: 'UNAUTHENTICATED', message: 'A valid API token is required.' },
   token_invalid: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token is not valid.' },
@@ -23,7 +31,11 @@ export const ERROR_CATALOGUE = {
   route_not_found: { http: 404, grpc: 'UNIMPLEMENTED', message: 'No such route.' },
   method_not_allowed: { http: 405, grpc: 'UNIMPLEMENTED', message: 'Method not allowed.' },
   conflict: { http: 409, grpc: 'ALREADY_EXISTS', message: 'The resource conflicts with an existing one.' },
-  integrity_mismatch: { http: 422, grpc: 'DATA_LOSS', message: 'The content does not match its declared size or sha256.' },
+  integrity_mismatch: {
+    http: 422,
+    grpc: 'DATA_LOSS',
+    message: 'The content does not match its declared size or sha256.',
+  },
   quota_exceeded: { http: 507, grpc: 'RESOURCE_EXHAUSTED', message: 'The storage quota is exhausted.' },
   // service state
   request_timeout: { http: 503, grpc: 'DEADLINE_EXCEEDED', message: 'The request took too long.' },

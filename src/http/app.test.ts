@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { InjectOptions } from 'fastify';
 import { testService } from '../test-support/service.js';
 
 let ctx: Awaited<ReturnType<typeof testService>>;
@@ -7,14 +8,17 @@ let viewerToken = '';
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 before(async () => {
-  ctx = await testService({ 'server.bodyLimitBytes': 1024 }, {
-    registerJobs: (r) => r.register({ type: 'test.echo', handler: async (c) => c.payload }),
-  });
+  ctx = await testService(
+    { 'server.bodyLimitBytes': 1024 },
+    {
+      registerJobs: (r) => r.register({ type: 'test.echo', handler: async (c) => c.payload }),
+    },
+  );
   viewerToken = (await ctx.service.tokens.create({ name: 'viewer', role: 'viewer' })).token;
 });
 after(() => ctx.close());
 
-const inject = (opts: Parameters<typeof ctx.service.http.inject>[0]) => ctx.service.http.inject(opts);
+const inject = (opts: InjectOptions) => ctx.service.http.inject(opts);
 
 describe('REST gateway: health and docs', () => {
   it('answers /healthz without a token', async () => {
@@ -47,7 +51,10 @@ describe('REST gateway: health and docs', () => {
     const res = await inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /text\/plain/);
-    assert.match(res.body, /uservm_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/jobs\/:id",status_code="404"\} 1/);
+    assert.match(
+      res.body,
+      /uservm_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/jobs\/:id",status_code="404"\} 1/,
+    );
     assert.match(res.body, /^# TYPE uservm_jobs gauge$/m);
     assert.doesNotMatch(res.body, /route="\/api\/v1\/jobs\/abc"/);
   });
@@ -55,7 +62,11 @@ describe('REST gateway: health and docs', () => {
   it('echoes a sane x-request-id and replaces an unsafe one', async () => {
     const given = await inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
     assert.equal(given.headers['x-request-id'], 'abc-123');
-    const unsafe = await inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } });
+    const unsafe = await inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     assert.notEqual(unsafe.headers['x-request-id'], 'bad id with spaces');
   });
 });
@@ -77,20 +88,35 @@ describe('REST gateway: authentication and errors', () => {
   });
 
   it('lets a viewer read but not change things (403)', async () => {
-    assert.equal((await inject({ method: 'GET', url: '/api/v1/jobs', headers: auth(viewerToken) })).statusCode, 200);
+    assert.equal(
+      (await inject({ method: 'GET', url: '/api/v1/jobs', headers: auth(viewerToken) })).statusCode,
+      200,
+    );
     const res = await inject({ method: 'GET', url: '/api/v1/tokens', headers: auth(viewerToken) });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, 'forbidden');
   });
 
   it('creates a token through the API that works, and revokes it', async () => {
-    const created = await inject({ method: 'POST', url: '/api/v1/tokens', headers: auth(ctx.adminToken), payload: { name: 'grafana', role: 'viewer' } });
+    const created = await inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: auth(ctx.adminToken),
+      payload: { name: 'grafana', role: 'viewer' },
+    });
     assert.equal(created.statusCode, 201);
     const { token, id } = created.json();
-    assert.equal((await inject({ method: 'GET', url: '/api/v1/jobs', headers: auth(token) })).statusCode, 200);
+    assert.equal(
+      (await inject({ method: 'GET', url: '/api/v1/jobs', headers: auth(token) })).statusCode,
+      200,
+    );
     const listed = await inject({ method: 'GET', url: '/api/v1/tokens', headers: auth(ctx.adminToken) });
     assert.ok(!listed.body.includes(token.split('_')[2]), 'listing never shows the secret');
-    assert.equal((await inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: auth(ctx.adminToken) })).statusCode, 200);
+    assert.equal(
+      (await inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: auth(ctx.adminToken) }))
+        .statusCode,
+      200,
+    );
     const after = await inject({ method: 'GET', url: '/api/v1/jobs', headers: auth(token) });
     assert.equal(after.statusCode, 401);
     assert.equal(after.json().error.code, 'token_revoked');
@@ -98,7 +124,12 @@ describe('REST gateway: authentication and errors', () => {
 
   it('answers malformed JSON, oversized bodies, wrong media types and invalid fields with 4xx codes', async () => {
     const post = (payload: string, type = 'application/json') =>
-      inject({ method: 'POST', url: '/api/v1/tokens', headers: { ...auth(ctx.adminToken), 'content-type': type }, payload });
+      inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { ...auth(ctx.adminToken), 'content-type': type },
+        payload,
+      });
     const bad = await post('{"name": ');
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().error.code, 'invalid_json');
@@ -124,22 +155,42 @@ describe('REST gateway: authentication and errors', () => {
 
 describe('REST gateway: jobs', () => {
   it('shows a job with its status, and cancels a queued one', async () => {
-    const { job } = await ctx.service.jobs.queue.enqueue('test.echo', { hello: 'world' }, { runAt: Date.now() + 60_000 });
+    const { job } = await ctx.service.jobs.queue.enqueue(
+      'test.echo',
+      { hello: 'world' },
+      { runAt: Date.now() + 60_000 },
+    );
     const res = await inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: auth(viewerToken) });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().status, 'queued');
     assert.deepEqual(res.json().payload, { hello: 'world' });
-    assert.equal((await inject({ method: 'POST', url: `/api/v1/jobs/${job.id}/cancel`, headers: auth(viewerToken) })).statusCode, 403);
-    const cancelled = await inject({ method: 'POST', url: `/api/v1/jobs/${job.id}/cancel`, headers: auth(ctx.adminToken) });
+    assert.equal(
+      (await inject({ method: 'POST', url: `/api/v1/jobs/${job.id}/cancel`, headers: auth(viewerToken) }))
+        .statusCode,
+      403,
+    );
+    const cancelled = await inject({
+      method: 'POST',
+      url: `/api/v1/jobs/${job.id}/cancel`,
+      headers: auth(ctx.adminToken),
+    });
     assert.equal(cancelled.json().status, 'cancelled');
-    const list = await inject({ method: 'GET', url: '/api/v1/jobs?status=cancelled&limit=1', headers: auth(viewerToken) });
+    const list = await inject({
+      method: 'GET',
+      url: '/api/v1/jobs?status=cancelled&limit=1',
+      headers: auth(viewerToken),
+    });
     assert.equal(list.json().items[0].id, job.id);
     const bad = await inject({ method: 'GET', url: '/api/v1/jobs?status=weird', headers: auth(viewerToken) });
     assert.equal(bad.statusCode, 400);
   });
 
   it('answers 404 for an unknown job', async () => {
-    const res = await inject({ method: 'GET', url: '/api/v1/jobs/01900000-0000-7000-8000-000000000000', headers: auth(viewerToken) });
+    const res = await inject({
+      method: 'GET',
+      url: '/api/v1/jobs/01900000-0000-7000-8000-000000000000',
+      headers: auth(viewerToken),
+    });
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().error.code, 'not_found');
   });

@@ -16,7 +16,11 @@ import { ErrorBody } from './schemas.js';
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the REST gateway: no listening here, so tests drive it with inject(). */
-export async function buildHttpApp(server: Config['server'], log: Logger, deps: RouteDeps): Promise<FastifyInstance> {
+export async function buildHttpApp(
+  server: Config['server'],
+  log: Logger,
+  deps: RouteDeps,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: server.bodyLimitBytes,
@@ -30,20 +34,28 @@ export async function buildHttpApp(server: Config['server'], log: Logger, deps: 
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    errorHandler(new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+    errorHandler(
+      new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    ),
   );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    deps.metrics.httpDuration
+      .labels(request.method, route, String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
   });
   // Document the bearer requirement on every private route, derived from the same config the auth hook reads.
   app.addHook('onRoute', (route) => {
@@ -59,9 +71,14 @@ export async function buildHttpApp(server: Config['server'], log: Logger, deps: 
       info: {
         title: 'User VM API',
         version: deps.version,
-        description: 'REST API of the camera anomaly and threat detection hub. Authenticate with `Authorization: Bearer <API token>`.',
+        description:
+          'REST API of the camera anomaly and threat detection hub. Authenticate with `Authorization: Bearer <API token>`.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token (uvm_...)' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token (uvm_...)' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });

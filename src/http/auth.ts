@@ -34,7 +34,8 @@ export function registerAuth(app: FastifyInstance, tokens: ApiTokenService): voi
 
 async function authenticate(request: FastifyRequest, tokens: ApiTokenService): Promise<Principal> {
   const header = request.headers.authorization;
-  if (!header) throw new AppError('unauthenticated', 'missing Authorization header (expected "Bearer <API token>")');
+  if (!header)
+    throw new AppError('unauthenticated', 'missing Authorization header (expected "Bearer <API token>")');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <API token>"');
   return tokens.authenticate(match[1]!);

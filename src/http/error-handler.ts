@@ -14,15 +14,27 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
-  const fe = err as FastifyError & { validation?: { instancePath: string; message?: string; params?: unknown }[]; validationContext?: string };
+  const fe = err as FastifyError & {
+    validation?: { instancePath: string; message?: string; params?: unknown }[];
+    validationContext?: string;
+  };
   if (fe.validation) {
     const where = fe.validationContext ?? 'request';
-    const problems = fe.validation.map((v) => ({ field: `${where}${v.instancePath.replace(/\//g, '.')}`, message: v.message ?? 'invalid', params: v.params }));
-    return new AppError('validation_failed', `invalid ${where}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, { problems });
+    const problems = fe.validation.map((v) => ({
+      field: `${where}${v.instancePath.replace(/\//g, '.')}`,
+      message: v.message ?? 'invalid',
+      params: v.params,
+    }));
+    return new AppError(
+      'validation_failed',
+      `invalid ${where}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      { problems },
+    );
   }
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped) return new AppError(mapped, fe.message);
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new AppError('bad_request', fe.message);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+    return new AppError('bad_request', fe.message);
   return new AppError('internal', undefined, undefined, { cause: err });
 }
 

@@ -7,7 +7,11 @@ it('answers 503 request_timeout when a handler is too slow, and leaves opted-out
   const app = Fastify();
   registerRequestTimeout(app, 50);
   app.get('/slow', () => new Promise((r) => setTimeout(() => r({ late: true }), 200)));
-  app.get('/stream', { config: { timeout: false } }, () => new Promise((r) => setTimeout(() => r({ done: true }), 100)));
+  app.get(
+    '/stream',
+    { config: { timeout: false } },
+    () => new Promise((r) => setTimeout(() => r({ done: true }), 100)),
+  );
   const slow = await app.inject({ method: 'GET', url: '/slow' });
   assert.equal(slow.statusCode, 503);
   assert.equal(slow.json().error.code, 'request_timeout');

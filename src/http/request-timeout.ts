@@ -13,7 +13,11 @@ export function registerRequestTimeout(app: FastifyInstance, timeoutMs: number):
     if (request.routeOptions.config.timeout === false) return;
     const timer = setTimeout(() => {
       if (reply.sent) return;
-      errorHandler(new AppError('request_timeout', `the request took longer than ${timeoutMs} ms`), request, reply);
+      errorHandler(
+        new AppError('request_timeout', `the request took longer than ${timeoutMs} ms`),
+        request,
+        reply,
+      );
     }, timeoutMs);
     timers.set(request, timer);
   });

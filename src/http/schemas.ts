@@ -16,7 +16,8 @@ export const ErrorBody = Type.Object(
 /** Response map for a route: its success schema plus the error body for the usual failures. */
 export function responses<S extends Record<number, TSchema>>(success: S) {
   const error = Type.Ref('ErrorBody');
-  return { ...success, 400: error, 401: error, 403: error, 404: error, 500: error } as S & Record<400 | 401 | 403 | 404 | 500, TSchema>;
+  return { ...success, 400: error, 401: error, 403: error, 404: error, 500: error } as S &
+    Record<400 | 401 | 403 | 404 | 500, TSchema>;
 }
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });

@@ -15,5 +15,16 @@ registry.register({
     return new Promise(() => {});
   },
 });
-const runner = new JobRunner(new JobRepository(db), registry, { concurrency: 1, pollIntervalMs: 20, leaseMs: 1000, backoff: { baseMs: 100, maxMs: 1000 }, retentionDays: 1 }, silentLogger);
+const runner = new JobRunner(
+  new JobRepository(db),
+  registry,
+  {
+    concurrency: 1,
+    pollIntervalMs: 20,
+    leaseMs: 1000,
+    backoff: { baseMs: 100, maxMs: 1000 },
+    retentionDays: 1,
+  },
+  silentLogger,
+);
 runner.start();

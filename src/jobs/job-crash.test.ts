@@ -20,9 +20,13 @@ it('a job running when its process is killed (SIGKILL) runs again after restart'
   const queue = new JobQueue(repo, registry, { maxAttempts: 3 });
   const { job } = await queue.enqueue('train', { camera: 'c1' });
 
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./job-crash.fixture.ts', import.meta.url)), handle.file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./job-crash.fixture.ts', import.meta.url)), handle.file],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('started') && resolve());
     child.on('exit', (code) => reject(new Error(`fixture exited early (${code})`)));
@@ -32,10 +36,22 @@ it('a job running when its process is killed (SIGKILL) runs again after restart'
   await new Promise((r) => child.once('exit', r));
 
   // The "restarted" service: a new runner with the same database.
-  const runner = new JobRunner(repo, registry, { concurrency: 1, pollIntervalMs: 50, leaseMs: 1000, backoff: { baseMs: 100, maxMs: 1000 }, retentionDays: 1 }, silentLogger);
+  const runner = new JobRunner(
+    repo,
+    registry,
+    {
+      concurrency: 1,
+      pollIntervalMs: 50,
+      leaseMs: 1000,
+      backoff: { baseMs: 100, maxMs: 1000 },
+      retentionDays: 1,
+    },
+    silentLogger,
+  );
   runner.start();
   const deadline = Date.now() + 10_000;
-  while ((await queue.get(job.id)).status !== 'succeeded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while ((await queue.get(job.id)).status !== 'succeeded' && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   await runner.stop(1000);
   const view = await queue.get(job.id);
   assert.equal(view.status, 'succeeded');

@@ -22,7 +22,14 @@ function setup(handlers: Record<string, (ctx: JobContext<unknown>) => Promise<un
   const runner = new JobRunner(
     repo,
     registry,
-    { concurrency: 2, pollIntervalMs: 10, leaseMs, backoff: { baseMs: 1000, maxMs: 60_000 }, retentionDays: 1, progressIntervalMs: 0 },
+    {
+      concurrency: 2,
+      pollIntervalMs: 10,
+      leaseMs,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      retentionDays: 1,
+      progressIntervalMs: 0,
+    },
     silentLogger,
     (o) => outcomes.push(o),
     now,
@@ -105,11 +112,18 @@ describe('job queue', () => {
     assert.equal(view.status, 'dead');
     assert.equal(view.attempts, 3);
     assert.equal(view.lastError, 'boom 3');
-    assert.deepEqual(outcomes.map((o) => o.status), ['retrying', 'retrying', 'dead']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['retrying', 'retrying', 'dead'],
+    );
   });
 
   it('sends a PermanentJobError straight to dead', async () => {
-    const { queue, runner } = setup({ bad: async () => { throw new PermanentJobError('image does not decode'); } });
+    const { queue, runner } = setup({
+      bad: async () => {
+        throw new PermanentJobError('image does not decode');
+      },
+    });
     const { job } = await queue.enqueue('bad', {});
     await runner.drain();
     const view = await queue.get(job.id);
@@ -173,11 +187,18 @@ describe('job queue', () => {
     const view = await queue.get(job.id);
     assert.equal(view.status, 'succeeded');
     assert.equal(view.attempts, 2);
-    assert.equal(await repo.finish(job.id, 'dead-runner', 'succeeded', clock, {}), false, 'the old owner can no longer finish it');
+    assert.equal(
+      await repo.finish(job.id, 'dead-runner', 'succeeded', clock, {}),
+      false,
+      'the old owner can no longer finish it',
+    );
   });
 
   it('stop() hands unfinished jobs back with their attempt refunded', async () => {
-    const { queue, runner } = setup({ hang: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))) });
+    const { queue, runner } = setup({
+      hang: (ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    });
     const { job } = await queue.enqueue('hang', {});
     runner.start();
     while ((await queue.get(job.id)).status !== 'running') await new Promise((r) => setTimeout(r, 5));
@@ -200,7 +221,8 @@ describe('job queue', () => {
     });
     for (let i = 0; i < 6; i++) await queue.enqueue('t', i);
     runner.start();
-    while ((await queue.list({ status: 'succeeded' })).length < 6) await new Promise((r) => setTimeout(r, 10));
+    while ((await queue.list({ status: 'succeeded' })).length < 6)
+      await new Promise((r) => setTimeout(r, 10));
     await runner.stop(1000);
     assert.equal(peak, 2);
   });
@@ -209,9 +231,21 @@ describe('job queue', () => {
 describe('backoffDelay', () => {
   it('grows exponentially and is capped', () => {
     const policy = { baseMs: 1000, maxMs: 10_000 };
-    assert.equal(backoffDelay(1, policy, () => 1), 1000);
-    assert.equal(backoffDelay(3, policy, () => 1), 4000);
-    assert.equal(backoffDelay(10, policy, () => 1), 10_000);
-    assert.equal(backoffDelay(3, policy, () => 0), 2000);
+    assert.equal(
+      backoffDelay(1, policy, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(3, policy, () => 1),
+      4000,
+    );
+    assert.equal(
+      backoffDelay(10, policy, () => 1),
+      10_000,
+    );
+    assert.equal(
+      backoffDelay(3, policy, () => 0),
+      2000,
+    );
   });
 });

@@ -43,7 +43,11 @@ export class JobQueue {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async enqueue<P>(type: string, payload: P, options: EnqueueOptions = {}): Promise<{ job: JobView; created: boolean }> {
+  async enqueue<P>(
+    type: string,
+    payload: P,
+    options: EnqueueOptions = {},
+  ): Promise<{ job: JobView; created: boolean }> {
     const definition = this.registry.get(type);
     if (!definition) throw new Error(`no handler registered for job type ${type}`);
     const now = this.now();
@@ -72,14 +76,23 @@ export class JobQueue {
     return toJobView(row);
   }
 
-  async list(filter: { type?: string; status?: JobRow['status']; limit?: number; before?: string }): Promise<JobView[]> {
+  async list(filter: {
+    type?: string;
+    status?: JobRow['status'];
+    limit?: number;
+    before?: string;
+  }): Promise<JobView[]> {
     const rows = await this.repo.list({ ...filter, limit: Math.min(filter.limit ?? 50, 500) });
     return rows.map(toJobView);
   }
 }
 
 /** Exponential backoff with full jitter in the upper half, capped: attempt 1 waits ~base. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + (random() * exp) / 2);
 }

@@ -47,8 +47,10 @@ export class JobRegistry {
   private readonly definitions = new Map<string, JobDefinition>();
 
   register<P, R>(definition: JobDefinition<P, R>): void {
-    if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(definition.type)) throw new Error(`invalid job type name ${JSON.stringify(definition.type)}`);
-    if (this.definitions.has(definition.type)) throw new Error(`job type ${definition.type} registered twice`);
+    if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(definition.type))
+      throw new Error(`invalid job type name ${JSON.stringify(definition.type)}`);
+    if (this.definitions.has(definition.type))
+      throw new Error(`job type ${definition.type} registered twice`);
     this.definitions.set(definition.type, definition as JobDefinition);
   }
 
@@ -67,6 +69,7 @@ export class JobRegistry {
   /** Throws, listing every type that has no handler. */
   assertHandled(types: Iterable<string>, context: string): void {
     const missing = [...new Set(types)].filter((t) => !this.definitions.has(t));
-    if (missing.length > 0) throw new Error(`job types without a handler (${context}): ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`job types without a handler (${context}): ${missing.join(', ')}`);
   }
 }

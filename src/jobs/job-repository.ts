@@ -56,7 +56,12 @@ export class JobRepository {
    * Takes the most urgent due job: a queued one whose time has come, or a running one whose lease
    * ran out (its runner died). Counts the attempt.
    */
-  async leaseNext(owner: string, now: number, leaseMs: number, types: readonly string[]): Promise<JobRow | undefined> {
+  async leaseNext(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    types: readonly string[],
+  ): Promise<JobRow | undefined> {
     if (types.length === 0) return undefined;
     const result = await sql<JobRow>`
       UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs},
@@ -73,7 +78,12 @@ export class JobRepository {
   }
 
   /** Extends a lease we still hold; returns null when it was lost, else whether cancel was asked. */
-  async renewLease(id: string, owner: string, now: number, leaseMs: number): Promise<{ cancelRequested: boolean } | null> {
+  async renewLease(
+    id: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<{ cancelRequested: boolean } | null> {
     const row = await this.db
       .updateTable('jobs')
       .set({ lease_expires_at: now + leaseMs, updated_at: now })
@@ -95,7 +105,13 @@ export class JobRepository {
   }
 
   /** Ends a job we hold. Returns false when our lease was lost (another runner owns it now). */
-  async finish(id: string, owner: string, status: Exclude<JobStatus, 'queued' | 'running'>, now: number, fields: { result?: string | null; error?: string | null }): Promise<boolean> {
+  async finish(
+    id: string,
+    owner: string,
+    status: Exclude<JobStatus, 'queued' | 'running'>,
+    now: number,
+    fields: { result?: string | null; error?: string | null },
+  ): Promise<boolean> {
     const res = await this.db
       .updateTable('jobs')
       .set({
@@ -115,7 +131,14 @@ export class JobRepository {
   }
 
   /** Puts a job we hold back in the queue for a later attempt (or, with refund, the same one). */
-  async requeue(id: string, owner: string, runAt: number, now: number, error: string | null, refundAttempt: boolean): Promise<boolean> {
+  async requeue(
+    id: string,
+    owner: string,
+    runAt: number,
+    now: number,
+    error: string | null,
+    refundAttempt: boolean,
+  ): Promise<boolean> {
     const res = await this.db
       .updateTable('jobs')
       .set((eb) => ({
@@ -161,7 +184,12 @@ export class JobRepository {
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .execute();
-    await this.db.updateTable('jobs').set({ cancel_requested: 1, updated_at: now }).where('id', '=', id).where('status', '=', 'running').execute();
+    await this.db
+      .updateTable('jobs')
+      .set({ cancel_requested: 1, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
     return this.get(id);
   }
 
@@ -169,7 +197,12 @@ export class JobRepository {
     return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async list(filter: { type?: string; status?: JobStatus; limit: number; before?: string }): Promise<JobRow[]> {
+  async list(filter: {
+    type?: string;
+    status?: JobStatus;
+    limit: number;
+    before?: string;
+  }): Promise<JobRow[]> {
     let q = this.db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(filter.limit);
     if (filter.type) q = q.where('type', '=', filter.type);
     if (filter.status) q = q.where('status', '=', filter.status);
@@ -187,7 +220,12 @@ export class JobRepository {
 
   /** Types of unfinished jobs in the database, to check every one has a handler at start. */
   async liveTypes(): Promise<string[]> {
-    const rows = await this.db.selectFrom('jobs').select('type').distinct().where('status', 'in', ['queued', 'running']).execute();
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select('type')
+      .distinct()
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
     return rows.map((r) => r.type);
   }
 

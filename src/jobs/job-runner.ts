@@ -76,7 +76,10 @@ export class JobRunner {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      this.log.warn({ jobs: [...this.active.keys()] }, 'shutdown deadline reached; handing unfinished jobs back to the queue');
+      this.log.warn(
+        { jobs: [...this.active.keys()] },
+        'shutdown deadline reached; handing unfinished jobs back to the queue',
+      );
       for (const a of this.active.values()) a.controller.abort('shutdown' satisfies AbortReason);
       await all;
     }
@@ -86,7 +89,12 @@ export class JobRunner {
   async drain(limit = Number.POSITIVE_INFINITY): Promise<number> {
     let n = 0;
     while (n < limit) {
-      const job = await this.repo.leaseNext(this.owner, this.now(), this.options.leaseMs, this.registry.types());
+      const job = await this.repo.leaseNext(
+        this.owner,
+        this.now(),
+        this.options.leaseMs,
+        this.registry.types(),
+      );
       if (!job) break;
       await this.execute(job);
       n++;
@@ -99,7 +107,12 @@ export class JobRunner {
       try {
         await this.housekeeping();
         while (this.running && this.active.size < this.options.concurrency) {
-          const job = await this.repo.leaseNext(this.owner, this.now(), this.options.leaseMs, this.registry.types());
+          const job = await this.repo.leaseNext(
+            this.owner,
+            this.now(),
+            this.options.leaseMs,
+            this.registry.types(),
+          );
           if (!job) break;
           const controller = new AbortController();
           const done = this.execute(job, controller).finally(() => {
@@ -135,10 +148,13 @@ export class JobRunner {
     const started = this.now();
     const log = this.log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
     const definition = this.registry.get(job.type);
-    const report = (status: JobOutcome['status']) => this.onOutcome({ type: job.type, status, seconds: (this.now() - started) / 1000 });
+    const report = (status: JobOutcome['status']) =>
+      this.onOutcome({ type: job.type, status, seconds: (this.now() - started) / 1000 });
     if (!definition) {
       // Only leased for registered types, so this means a registry changed under us.
-      await this.repo.finish(job.id, this.owner, 'dead', this.now(), { error: `no handler for job type ${job.type}` });
+      await this.repo.finish(job.id, this.owner, 'dead', this.now(), {
+        error: `no handler for job type ${job.type}`,
+      });
       return report('dead');
     }
 
@@ -167,7 +183,9 @@ export class JobRunner {
       });
       await progress.flush();
       if (controller.signal.aborted) throw new Error(String(controller.signal.reason));
-      const ok = await this.repo.finish(job.id, this.owner, 'succeeded', this.now(), { result: JSON.stringify(result ?? null) });
+      const ok = await this.repo.finish(job.id, this.owner, 'succeeded', this.now(), {
+        result: JSON.stringify(result ?? null),
+      });
       report(ok ? 'succeeded' : 'lost');
     } catch (err) {
       await progress.flush();
@@ -177,7 +195,12 @@ export class JobRunner {
     }
   }
 
-  private async recordFailure(job: JobRow, err: unknown, signal: AbortSignal, log: Logger): Promise<JobOutcome['status']> {
+  private async recordFailure(
+    job: JobRow,
+    err: unknown,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<JobOutcome['status']> {
     const now = this.now();
     const message = err instanceof Error ? err.message : String(err);
     const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
@@ -216,7 +239,9 @@ export class JobRunner {
       const text = JSON.stringify({ ...pending, updatedAt: new Date(this.now()).toISOString() });
       pending = undefined;
       lastWrite = this.now();
-      writing = writing.then(() => this.repo.setProgress(jobId, this.owner, text, this.now())).catch(() => undefined);
+      writing = writing
+        .then(() => this.repo.setProgress(jobId, this.owner, text, this.now()))
+        .catch(() => undefined);
       return writing;
     };
     return {

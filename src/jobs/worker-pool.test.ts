@@ -4,7 +4,10 @@ import { after, describe, it } from 'node:test';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { WorkerPool, workerScript } from './worker-pool.js';
 
-const pool = new WorkerPool({ script: workerScript(import.meta.url, 'worker-pool.fixture'), size: 2, maxQueue: 8, name: 'test' }, silentLogger);
+const pool = new WorkerPool(
+  { script: workerScript(import.meta.url, 'worker-pool.fixture'), size: 2, maxQueue: 8, name: 'test' },
+  silentLogger,
+);
 after(() => pool.close());
 
 function expectedHash(rounds: number): string {
@@ -15,7 +18,11 @@ function expectedHash(rounds: number): string {
 
 describe('WorkerPool', () => {
   it('runs tasks on separate threads and returns their results', async () => {
-    const results = await Promise.all(Array.from({ length: 6 }, () => pool.run<{ threadId: number; hex: string }>('hash', { rounds: 20_000 })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        pool.run<{ threadId: number; hex: string }>('hash', { rounds: 20_000 }),
+      ),
+    );
     for (const r of results) assert.equal(r.hex, expectedHash(20_000));
     assert.equal(new Set(results.map((r) => r.threadId)).size, 2, 'both workers were used');
   });
@@ -39,7 +46,12 @@ describe('WorkerPool', () => {
   });
 
   it('refuses work beyond its queue bound (back-pressure)', async () => {
-    const tasks = Array.from({ length: 12 }, () => pool.run('hash', { rounds: 50_000 }).then(() => 'ok', (e: Error) => e.message));
+    const tasks = Array.from({ length: 12 }, () =>
+      pool.run('hash', { rounds: 50_000 }).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      ),
+    );
     const outcomes = await Promise.all(tasks);
     assert.ok(outcomes.filter((o) => /queue is full/.test(o)).length >= 1);
     assert.ok(outcomes.filter((o) => o === 'ok').length >= 8);

@@ -60,10 +60,19 @@ export class WorkerPool {
     return this.queue.length;
   }
 
-  run<R>(task: string, payload: unknown, options: { transfer?: ArrayBuffer[]; onProgress?: (p: unknown) => void; signal?: AbortSignal } = {}): Promise<R> {
+  run<R>(
+    task: string,
+    payload: unknown,
+    options: { transfer?: ArrayBuffer[]; onProgress?: (p: unknown) => void; signal?: AbortSignal } = {},
+  ): Promise<R> {
     if (this.closed) return Promise.reject(new AppError('shutting_down', 'worker pool is closed'));
     if (this.queue.length >= (this.options.maxQueue ?? Number.POSITIVE_INFINITY)) {
-      return Promise.reject(new AppError('unavailable', `${this.options.name ?? 'worker'} queue is full (${this.queue.length} waiting)`));
+      return Promise.reject(
+        new AppError(
+          'unavailable',
+          `${this.options.name ?? 'worker'} queue is full (${this.queue.length} waiting)`,
+        ),
+      );
     }
     if (options.signal?.aborted) return Promise.reject(new Error('aborted before start'));
     return new Promise<R>((resolve, reject) => {
@@ -127,7 +136,10 @@ export class WorkerPool {
     slot.busy = undefined;
     slot.worker.unref();
     if (msg.kind === 'result') job.resolve(msg.result);
-    else job.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name, stack: msg.error.stack }));
+    else
+      job.reject(
+        Object.assign(new Error(msg.error.message), { name: msg.error.name, stack: msg.error.stack }),
+      );
     this.dispatch();
   }
 

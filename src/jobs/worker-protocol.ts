@@ -21,11 +21,18 @@ export function serveWorkerTasks(tasks: Record<string, WorkerTask>): void {
     const task = tasks[req.task];
     try {
       if (!task) throw new Error(`unknown worker task ${req.task}`);
-      const result = await task(req.payload as never, { progress: (p) => port.postMessage({ kind: 'progress', id: req.id, progress: p } satisfies WorkerReply) });
+      const result = await task(req.payload as never, {
+        progress: (p) =>
+          port.postMessage({ kind: 'progress', id: req.id, progress: p } satisfies WorkerReply),
+      });
       port.postMessage({ kind: 'result', id: req.id, result } satisfies WorkerReply);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      port.postMessage({ kind: 'error', id: req.id, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } } satisfies WorkerReply);
+      port.postMessage({
+        kind: 'error',
+        id: req.id,
+        error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+      } satisfies WorkerReply);
     }
   });
 }

@@ -31,7 +31,10 @@ async function collect(store: BlobStore, bucket: string, prefix?: string): Promi
  * The behaviour every BlobStore must have. Each implementation's test file calls this with a
  * factory; `bucket` must be unique per run so runs against a shared real server do not collide.
  */
-export function blobStoreContract(name: string, setup: () => Promise<{ store: BlobStore; bucket: string }>): void {
+export function blobStoreContract(
+  name: string,
+  setup: () => Promise<{ store: BlobStore; bucket: string }>,
+): void {
   describe(`BlobStore contract: ${name}`, () => {
     let store: BlobStore;
     let bucket: string;
@@ -45,7 +48,10 @@ export function blobStoreContract(name: string, setup: () => Promise<{ store: Bl
 
     it('puts a buffer and reads it back with size and sha256', async () => {
       const data = randomBytes(4096);
-      const info = await store.put(bucket, 'a/one.bin', data, { contentType: 'application/octet-stream', sha256: sha(data) });
+      const info = await store.put(bucket, 'a/one.bin', data, {
+        contentType: 'application/octet-stream',
+        sha256: sha(data),
+      });
       assert.equal(info.size, 4096);
       assert.equal(info.sha256, sha(data));
       const read = await store.get(bucket, 'a/one.bin');
@@ -57,17 +63,25 @@ export function blobStoreContract(name: string, setup: () => Promise<{ store: Bl
 
     it('puts a stream with declared size and sha256', async () => {
       const data = randomBytes(300_000);
-      const info = await store.put(bucket, 'streams/s.bin', Readable.from([data.subarray(0, 1000), data.subarray(1000)]), {
-        size: data.length,
-        sha256: sha(data),
-      });
+      const info = await store.put(
+        bucket,
+        'streams/s.bin',
+        Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+        {
+          size: data.length,
+          sha256: sha(data),
+        },
+      );
       assert.equal(info.sha256, sha(data));
       assert.deepEqual(await readAll((await store.get(bucket, 'streams/s.bin')).stream), data);
     });
 
     it('puts a multi-part-sized object (20 MB) intact', async () => {
       const data = randomBytes(20 * 1024 * 1024);
-      await store.put(bucket, 'big/twenty.bin', Readable.from([data]), { size: data.length, sha256: sha(data) });
+      await store.put(bucket, 'big/twenty.bin', Readable.from([data]), {
+        size: data.length,
+        sha256: sha(data),
+      });
       const back = await readAll((await store.get(bucket, 'big/twenty.bin')).stream);
       assert.equal(back.length, data.length);
       assert.equal(sha(back), sha(data));
@@ -76,14 +90,23 @@ export function blobStoreContract(name: string, setup: () => Promise<{ store: Bl
 
     it('refuses a sha256 mismatch and keeps nothing', async () => {
       const data = randomBytes(1000);
-      await assert.rejects(store.put(bucket, 'bad/sha.bin', data, { sha256: 'f'.repeat(64) }), rejectsWith('integrity_mismatch'));
+      await assert.rejects(
+        store.put(bucket, 'bad/sha.bin', data, { sha256: 'f'.repeat(64) }),
+        rejectsWith('integrity_mismatch'),
+      );
       assert.equal(await store.stat(bucket, 'bad/sha.bin'), null);
     });
 
     it('refuses a size mismatch (too short and too long) and keeps nothing', async () => {
       const data = randomBytes(1000);
-      await assert.rejects(store.put(bucket, 'bad/short.bin', Readable.from([data]), { size: 2000 }), rejectsWith('integrity_mismatch'));
-      await assert.rejects(store.put(bucket, 'bad/long.bin', Readable.from([data]), { size: 10 }), rejectsWith('integrity_mismatch'));
+      await assert.rejects(
+        store.put(bucket, 'bad/short.bin', Readable.from([data]), { size: 2000 }),
+        rejectsWith('integrity_mismatch'),
+      );
+      await assert.rejects(
+        store.put(bucket, 'bad/long.bin', Readable.from([data]), { size: 10 }),
+        rejectsWith('integrity_mismatch'),
+      );
       assert.equal(await store.stat(bucket, 'bad/short.bin'), null);
       assert.equal(await store.stat(bucket, 'bad/long.bin'), null);
     });
@@ -107,8 +130,14 @@ export function blobStoreContract(name: string, setup: () => Promise<{ store: Bl
       assert.deepEqual(await readAll(mid.stream), data.subarray(10, 20));
       const last = await store.get(bucket, 'range/r.bin', { start: 999, end: 999 });
       assert.deepEqual(await readAll(last.stream), data.subarray(999));
-      await assert.rejects(store.get(bucket, 'range/r.bin', { start: 1000, end: 1001 }), rejectsWith('range_not_satisfiable'));
-      await assert.rejects(store.get(bucket, 'range/r.bin', { start: 5, end: 4 }), rejectsWith('range_not_satisfiable'));
+      await assert.rejects(
+        store.get(bucket, 'range/r.bin', { start: 1000, end: 1001 }),
+        rejectsWith('range_not_satisfiable'),
+      );
+      await assert.rejects(
+        store.get(bucket, 'range/r.bin', { start: 5, end: 4 }),
+        rejectsWith('range_not_satisfiable'),
+      );
     });
 
     it('reports absent objects as not_found / null', async () => {
@@ -119,14 +148,23 @@ export function blobStoreContract(name: string, setup: () => Promise<{ store: Bl
     it('overwrites an existing key', async () => {
       await store.put(bucket, 'ow/x.txt', Buffer.from('first'));
       await store.put(bucket, 'ow/x.txt', Buffer.from('second version'));
-      assert.equal((await readAll((await store.get(bucket, 'ow/x.txt')).stream)).toString(), 'second version');
+      assert.equal(
+        (await readAll((await store.get(bucket, 'ow/x.txt')).stream)).toString(),
+        'second version',
+      );
     });
 
     it('lists by prefix, recursively', async () => {
-      for (const k of ['list/a.txt', 'list/b/c.txt', 'list/b/d.txt', 'listing-other.txt']) await store.put(bucket, k, Buffer.from(k));
+      for (const k of ['list/a.txt', 'list/b/c.txt', 'list/b/d.txt', 'listing-other.txt'])
+        await store.put(bucket, k, Buffer.from(k));
       assert.deepEqual(await collect(store, bucket, 'list/'), ['list/a.txt', 'list/b/c.txt', 'list/b/d.txt']);
       assert.deepEqual(await collect(store, bucket, 'list/b/'), ['list/b/c.txt', 'list/b/d.txt']);
-      assert.deepEqual(await collect(store, bucket, 'list'), ['list/a.txt', 'list/b/c.txt', 'list/b/d.txt', 'listing-other.txt']);
+      assert.deepEqual(await collect(store, bucket, 'list'), [
+        'list/a.txt',
+        'list/b/c.txt',
+        'list/b/d.txt',
+        'listing-other.txt',
+      ]);
       const sizes = [];
       for await (const s of store.list(bucket, 'list/a')) sizes.push(s.size);
       assert.deepEqual(sizes, [Buffer.byteLength('list/a.txt')]);
@@ -140,12 +178,33 @@ export function blobStoreContract(name: string, setup: () => Promise<{ store: Bl
     });
 
     it('refuses unsafe keys and bucket names', async () => {
-      for (const key of ['../escape', '/etc/passwd', 'a/../../b', 'a/./b', 'nul\0byte', 'a//b', '', 'back\\slash']) {
-        await assert.rejects(store.put(bucket, key, Buffer.from('x')), rejectsWith('invalid_blob_key'), `key ${JSON.stringify(key)}`);
-        await assert.rejects(store.get(bucket, key), rejectsWith('invalid_blob_key'), `get ${JSON.stringify(key)}`);
+      for (const key of [
+        '../escape',
+        '/etc/passwd',
+        'a/../../b',
+        'a/./b',
+        'nul\0byte',
+        'a//b',
+        '',
+        'back\\slash',
+      ]) {
+        await assert.rejects(
+          store.put(bucket, key, Buffer.from('x')),
+          rejectsWith('invalid_blob_key'),
+          `key ${JSON.stringify(key)}`,
+        );
+        await assert.rejects(
+          store.get(bucket, key),
+          rejectsWith('invalid_blob_key'),
+          `get ${JSON.stringify(key)}`,
+        );
       }
       for (const b of ['..', 'UPPER', 'a', '-lead', 'has_underscore', 'x'.repeat(64)]) {
-        await assert.rejects(store.put(b, 'k', Buffer.from('x')), rejectsWith('invalid_blob_key'), `bucket ${b}`);
+        await assert.rejects(
+          store.put(b, 'k', Buffer.from('x')),
+          rejectsWith('invalid_blob_key'),
+          `bucket ${b}`,
+        );
       }
     });
 

@@ -50,7 +50,11 @@ export class FsBlobStore implements BlobStore {
       const sha256 = hasher.digest();
       checkIntegrity(options, hasher.bytes, sha256);
       await fsyncFile(tmpData);
-      const meta: MetaFile = { sha256, size: hasher.bytes, ...(options?.contentType ? { contentType: options.contentType } : {}) };
+      const meta: MetaFile = {
+        sha256,
+        size: hasher.bytes,
+        ...(options?.contentType ? { contentType: options.contentType } : {}),
+      };
       await fsp.writeFile(tmpMeta, JSON.stringify(meta), { flag: 'wx' });
       await fsyncFile(tmpMeta);
       const metaTarget = this.metaPath(bucket, key);
@@ -64,8 +68,16 @@ export class FsBlobStore implements BlobStore {
       return { bucket, key, size: hasher.bytes, sha256 };
     } catch (err) {
       await Promise.all([fsp.rm(tmpData, { force: true }), fsp.rm(tmpMeta, { force: true })]);
-      if ((err as NodeJS.ErrnoException).code === 'EISDIR' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        throw new AppError('conflict', `object key ${key} conflicts with an existing key that uses it as a folder`, { key }, { cause: err });
+      if (
+        (err as NodeJS.ErrnoException).code === 'EISDIR' ||
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      ) {
+        throw new AppError(
+          'conflict',
+          `object key ${key} conflicts with an existing key that uses it as a folder`,
+          { key },
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -75,7 +87,10 @@ export class FsBlobStore implements BlobStore {
     const stat = await this.stat(bucket, key);
     if (!stat) throw new AppError('not_found', `object ${bucket}/${key} does not exist`);
     if (range) assertValidRange(range, stat.size);
-    const stream = fs.createReadStream(this.objectPath(bucket, key), range ? { start: range.start, end: range.end } : {});
+    const stream = fs.createReadStream(
+      this.objectPath(bucket, key),
+      range ? { start: range.start, end: range.end } : {},
+    );
     return { stream, size: stat.size, stat, ...(range ? { range } : {}) };
   }
 
@@ -135,7 +150,8 @@ export class FsBlobStore implements BlobStore {
     assertValidBucket(bucket);
     assertValidKey(key);
     const full = path.resolve(base, key);
-    if (!full.startsWith(base + path.sep)) throw new AppError('invalid_blob_key', `object key ${key} escapes its bucket`);
+    if (!full.startsWith(base + path.sep))
+      throw new AppError('invalid_blob_key', `object key ${key} escapes its bucket`);
     return full;
   }
 

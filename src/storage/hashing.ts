@@ -44,8 +44,17 @@ export function checkIntegrity(options: PutOptions | undefined, size: number, sh
 }
 
 export function assertValidRange(range: ByteRange, size: number): void {
-  const ok = Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < size;
+  const ok =
+    Number.isInteger(range.start) &&
+    Number.isInteger(range.end) &&
+    range.start >= 0 &&
+    range.start <= range.end &&
+    range.end < size;
   if (!ok) {
-    throw new AppError('range_not_satisfiable', `range ${range.start}-${range.end} is outside the object (${size} bytes)`, { size });
+    throw new AppError(
+      'range_not_satisfiable',
+      `range ${range.start}-${range.end} is outside the object (${size} bytes)`,
+      { size },
+    );
   }
 }

@@ -11,7 +11,11 @@ const MAX_KEY_BYTES = 1024;
  */
 export function assertValidKey(key: string): void {
   const fail = (why: string): never => {
-    throw new AppError('invalid_blob_key', `object key ${JSON.stringify(key.slice(0, 80))} is not allowed: ${why}`, { key: key.slice(0, 200) });
+    throw new AppError(
+      'invalid_blob_key',
+      `object key ${JSON.stringify(key.slice(0, 80))} is not allowed: ${why}`,
+      { key: key.slice(0, 200) },
+    );
   };
   if (typeof key !== 'string' || key.length === 0) fail('empty');
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) fail(`longer than ${MAX_KEY_BYTES} bytes`);
@@ -33,7 +37,11 @@ export function assertValidPrefix(prefix: string): void {
 
 export function assertValidBucket(bucket: string): void {
   if (!BUCKET_RE.test(bucket)) {
-    throw new AppError('invalid_blob_key', `bucket name ${JSON.stringify(bucket)} is not allowed: 3-63 lowercase letters, digits and hyphens`, { bucket });
+    throw new AppError(
+      'invalid_blob_key',
+      `bucket name ${JSON.stringify(bucket)} is not allowed: 3-63 lowercase letters, digits and hyphens`,
+      { bucket },
+    );
   }
 }
 

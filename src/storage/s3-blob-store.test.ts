@@ -23,9 +23,21 @@ after(async () => {
 });
 
 const storeFor = (p: number) =>
-  new S3BlobStore({ endPoint: '127.0.0.1', port: p, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1', pathStyle: true, bucketPrefix: '' });
+  new S3BlobStore({
+    endPoint: '127.0.0.1',
+    port: p,
+    useSSL: false,
+    accessKey: 'S3RVER',
+    secretKey: 'S3RVER',
+    region: 'us-east-1',
+    pathStyle: true,
+    bucketPrefix: '',
+  });
 
-blobStoreContract('S3 (s3rver in process)', async () => ({ store: storeFor(port), bucket: 'camera-contract' }));
+blobStoreContract('S3 (s3rver in process)', async () => ({
+  store: storeFor(port),
+  bucket: 'camera-contract',
+}));
 
 describe('S3BlobStore when the server is unreachable', () => {
   it('ping rejects instead of hanging', async () => {

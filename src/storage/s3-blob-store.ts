@@ -58,7 +58,9 @@ export class S3BlobStore implements BlobStore {
     // Errors of the source must reach the upload, which only listens to the hasher.
     source.on('error', (err) => hasher.destroy(err));
     source.pipe(hasher);
-    const meta: Record<string, string> = { 'Content-Type': options?.contentType ?? 'application/octet-stream' };
+    const meta: Record<string, string> = {
+      'Content-Type': options?.contentType ?? 'application/octet-stream',
+    };
     if (options?.sha256) meta['x-amz-meta-sha256'] = options.sha256.toLowerCase();
     try {
       // A body that fits in one part goes up as a single PUT; larger ones as a multipart upload
@@ -71,7 +73,12 @@ export class S3BlobStore implements BlobStore {
       else await this.uploadMultipart(bucket, key, meta, [firstPart, second.value], parts);
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw new AppError('unavailable', `object store write failed: ${(err as Error).message}`, { bucket, key }, { cause: err });
+      throw new AppError(
+        'unavailable',
+        `object store write failed: ${(err as Error).message}`,
+        { bucket, key },
+        { cause: err },
+      );
     }
     const sha256 = hasher.digest();
     try {
@@ -100,7 +107,10 @@ export class S3BlobStore implements BlobStore {
     try {
       const send = async (payload: Buffer) => {
         const part = etags.length + 1;
-        const res = await this.client.uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} }, payload);
+        const res = await this.client.uploadPart(
+          { bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} },
+          payload,
+        );
         etags.push({ part, etag: res.etag });
       };
       for (const payload of firstParts) await send(payload);

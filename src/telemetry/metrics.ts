@@ -15,7 +15,21 @@ export class ServiceMetrics {
 
   constructor(version: string) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({ name: 'uservm_build_info', help: 'Build information; always 1.', labelNames: ['version', 'node_version'], registers: [this.registry] })
+    // These three are gauges named like counters, which `promtool check metrics` rejects; their
+    // per-type siblings (nodejs_active_handles{type}, ...) carry the same numbers.
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
+      this.registry.removeSingleMetric(name);
+    }
+    new Gauge({
+      name: 'uservm_build_info',
+      help: 'Build information; always 1.',
+      labelNames: ['version', 'node_version'],
+      registers: [this.registry],
+    })
       .labels(version, process.version)
       .set(1);
     this.httpDuration = new Histogram({
@@ -47,7 +61,12 @@ export class ServiceMetrics {
   }
 
   /** A gauge whose value is read at scrape time (queue depths, pool sizes). */
-  gauge<L extends string>(name: string, help: string, labelNames: L[], collect: (g: Gauge<L>) => void | Promise<void>): Gauge<L> {
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    collect: (g: Gauge<L>) => void | Promise<void>,
+  ): Gauge<L> {
     return new Gauge<L>({
       name,
       help,

@@ -38,8 +38,10 @@ export class ReadinessService {
   async report(): Promise<ReadinessReport> {
     const results = await Promise.all(this.checks.map(async (c) => [c.name, await runCheck(c)] as const));
     const checks = Object.fromEntries(results);
-    for (const [name, status] of results) this.metrics?.dependencyUp.labels(name).set(status.status === 'up' ? 1 : 0);
-    if (this.shuttingDown) checks['shutdown'] = { status: 'down', latencyMs: 0, error: 'the service is shutting down' };
+    for (const [name, status] of results)
+      this.metrics?.dependencyUp.labels(name).set(status.status === 'up' ? 1 : 0);
+    if (this.shuttingDown)
+      checks['shutdown'] = { status: 'down', latencyMs: 0, error: 'the service is shutting down' };
     const ready = Object.values(checks).every((c) => c.status === 'up');
     return { status: ready ? 'ready' : 'not_ready', checks };
   }
@@ -51,11 +53,21 @@ async function runCheck(c: DependencyCheck): Promise<DependencyStatus> {
   try {
     await Promise.race([
       c.check(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+            CHECK_TIMEOUT_MS,
+          )),
+      ),
     ]);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), error: (err as Error).message };
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - started),
+      error: (err as Error).message,
+    };
   } finally {
     clearTimeout(timer);
   }

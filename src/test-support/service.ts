@@ -6,7 +6,10 @@ import { loadConfig } from '../config/load.js';
 import { silentLogger } from './silent-logger.js';
 
 /** A fully composed service on a temp data dir, with its first admin token captured. */
-export async function testService(overrides: Record<string, unknown> = {}, options: ComposeOptions = {}): Promise<{
+export async function testService(
+  overrides: Record<string, unknown> = {},
+  options: ComposeOptions = {},
+): Promise<{
   service: Service;
   adminToken: string;
   dataDir: string;
@@ -15,7 +18,10 @@ export async function testService(overrides: Record<string, unknown> = {}, optio
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-svc-'));
   const config = loadConfig({ env: {}, overrides: { dataDir, 'log.level': 'silent', ...overrides } });
   let adminToken = '';
-  const service = await composeService(config, silentLogger, { ...options, onInitialAdminToken: (t) => (adminToken = t) });
+  const service = await composeService(config, silentLogger, {
+    ...options,
+    onInitialAdminToken: (t) => (adminToken = t),
+  });
   await service.http.ready();
   return {
     service,

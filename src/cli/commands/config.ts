@@ -7,7 +7,9 @@ export function configCommand(program: Command): void {
     .description('validate the configuration and print it with defaults filled in (secrets masked)')
     .action(() => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
-      const masked = JSON.parse(JSON.stringify(config), (key, value) => (/secret|password/i.test(key) ? '***' : value));
+      const masked = JSON.parse(JSON.stringify(config), (key, value) =>
+        /secret|password/i.test(key) ? '***' : value,
+      );
       console.log(JSON.stringify(masked, null, 2));
     });
 }

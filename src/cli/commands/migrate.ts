@@ -14,7 +14,9 @@ export function migrateCommand(program: Command): void {
       const { sqlite } = openDatabase({ path: file, busyTimeoutMs: config.database.busyTimeoutMs });
       try {
         const result = migrate(sqlite);
-        console.log(result.applied.length ? `applied: ${result.applied.join(', ')}` : 'database is up to date');
+        console.log(
+          result.applied.length ? `applied: ${result.applied.join(', ')}` : 'database is up to date',
+        );
         console.log(`database: ${file}`);
       } catch (err) {
         fail((err as Error).message);

@@ -6,11 +6,16 @@ import { loadConfigOrExit, type GlobalOptions } from '../context.js';
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the service: REST API and background jobs (and, as capabilities land, the edge gRPC API)')
+    .description(
+      'run the service: REST API and background jobs (and, as capabilities land, the edge gRPC API)',
+    )
     .option('--host <host>', 'listen address (server.host)')
     .option('--port <port>', 'listen port (server.port)', (v) => Number(v))
     .action(async (opts: { host?: string; port?: number }) => {
-      const config = loadConfigOrExit(program.opts<GlobalOptions>(), { 'server.host': opts.host, 'server.port': opts.port });
+      const config = loadConfigOrExit(program.opts<GlobalOptions>(), {
+        'server.host': opts.host,
+        'server.port': opts.port,
+      });
       const log = createLogger(config.log);
       try {
         const running = await startService(config, log);

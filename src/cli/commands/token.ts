@@ -19,7 +19,8 @@ async function withTokens<T>(program: Command, fn: (tokens: ApiTokenService) => 
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of days, at least 1');
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('must be a whole number of days, at least 1');
   return n;
 }
 
@@ -30,7 +31,11 @@ export function tokenCommand(program: Command): void {
     .command('create')
     .description('create an API token and print it (shown once)')
     .requiredOption('--name <name>', 'what the token is for, e.g. "grafana"')
-    .addOption(new Option('--role <role>', 'admin may change things; viewer may only read').choices(['admin', 'viewer']).default('viewer'))
+    .addOption(
+      new Option('--role <role>', 'admin may change things; viewer may only read')
+        .choices(['admin', 'viewer'])
+        .default('viewer'),
+    )
     .option('--expires-in-days <days>', 'expire after this many days (default: never)', positiveInt)
     .option('--json', 'print JSON instead of text')
     .action(async (opts: { name: string; role: Role; expiresInDays?: number; json?: boolean }) => {
@@ -43,7 +48,8 @@ export function tokenCommand(program: Command): void {
         }),
       );
       if (opts.json) console.log(JSON.stringify({ token: text, ...view }, null, 2));
-      else console.log(`${text}\n\n(${view.role} token "${view.name}", id ${view.id}; it is not shown again)`);
+      else
+        console.log(`${text}\n\n(${view.role} token "${view.name}", id ${view.id}; it is not shown again)`);
     });
 
   token
@@ -53,7 +59,17 @@ export function tokenCommand(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const list = await withTokens(program, (tokens) => tokens.list());
       if (opts.json) return console.log(JSON.stringify(list, null, 2));
-      console.table(list.map((t) => ({ id: t.id, name: t.name, role: t.role, prefix: t.prefix, created: t.createdAt, expires: t.expiresAt ?? '-', revoked: t.revokedAt ?? '-' })));
+      console.table(
+        list.map((t) => ({
+          id: t.id,
+          name: t.name,
+          role: t.role,
+          prefix: t.prefix,
+          created: t.createdAt,
+          expires: t.expiresAt ?? '-',
+          revoked: t.revokedAt ?? '-',
+        })),
+      );
     });
 
   token

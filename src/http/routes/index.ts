@@ -10,7 +10,17 @@ import { listTokensRoute } from './tokens/list.js';
 import { revokeTokenRoute } from './tokens/revoke.js';
 
 /** Every route of the REST API; one file per operation. */
-const ROUTES = [healthzRoute, readyzRoute, metricsRoute, createTokenRoute, listTokensRoute, revokeTokenRoute, getJobRoute, listJobsRoute, cancelJobRoute];
+const ROUTES = [
+  healthzRoute,
+  readyzRoute,
+  metricsRoute,
+  createTokenRoute,
+  listTokensRoute,
+  revokeTokenRoute,
+  getJobRoute,
+  listJobsRoute,
+  cancelJobRoute,
+];
 
 export function registerRoutes(app: TypedApp, deps: RouteDeps): void {
   for (const route of ROUTES) route(app, deps);

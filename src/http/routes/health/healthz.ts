@@ -9,9 +9,19 @@ export function healthzRoute(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up and serving',
-        response: { 200: Type.Object({ status: Type.Literal('ok'), version: Type.String(), uptimeSeconds: Type.Number() }) },
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            version: Type.String(),
+            uptimeSeconds: Type.Number(),
+          }),
+        },
       },
     },
-    async () => ({ status: 'ok' as const, version: deps.version, uptimeSeconds: Math.round(process.uptime()) }),
+    async () => ({
+      status: 'ok' as const,
+      version: deps.version,
+      uptimeSeconds: Math.round(process.uptime()),
+    }),
   );
 }

@@ -5,7 +5,11 @@ export function metricsRoute(app: TypedApp, deps: RouteDeps): void {
     '/metrics',
     {
       config: { auth: 'public' },
-      schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] },
+      schema: {
+        tags: ['health'],
+        summary: 'Prometheus metrics (text exposition format)',
+        produces: ['text/plain'],
+      },
     },
     async (_request, reply) => {
       const { contentType, body } = await deps.metrics.render();

@@ -7,7 +7,12 @@ export function getJobRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/jobs/:id',
     {
       config: { auth: 'viewer' },
-      schema: { tags: ['jobs'], summary: 'A background job with its status and progress', params: IdParams, response: responses({ 200: JobView }) },
+      schema: {
+        tags: ['jobs'],
+        summary: 'A background job with its status and progress',
+        params: IdParams,
+        response: responses({ 200: JobView }),
+      },
     },
     async (request) => deps.jobs.get(request.params.id),
   );

@@ -22,7 +22,12 @@ export function listJobsRoute(app: TypedApp, deps: RouteDeps): void {
         tags: ['jobs'],
         summary: 'Background jobs, newest first, with cursor pagination',
         querystring: Query,
-        response: responses({ 200: Type.Object({ items: Type.Array(JobView), nextCursor: Type.Union([Type.String(), Type.Null()]) }) }),
+        response: responses({
+          200: Type.Object({
+            items: Type.Array(JobView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        }),
       },
     },
     async (request) => {

@@ -11,7 +11,9 @@ export const JobView = Type.Object(
     payload: Type.Unknown(),
     attempts: Type.Integer(),
     maxAttempts: Type.Integer(),
-    progress: Type.Unknown({ description: 'Last progress the job reported: fraction 0..1, message, and job-specific fields.' }),
+    progress: Type.Unknown({
+      description: 'Last progress the job reported: fraction 0..1, message, and job-specific fields.',
+    }),
     result: Type.Unknown(),
     lastError: Type.Union([Type.String(), Type.Null()]),
     cancelRequested: Type.Boolean(),

@@ -8,7 +8,11 @@ export function listTokensRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/tokens',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['tokens'], summary: 'List API tokens (never their secret part)', response: responses({ 200: Type.Object({ items: Type.Array(ApiTokenView) }) }) },
+      schema: {
+        tags: ['tokens'],
+        summary: 'List API tokens (never their secret part)',
+        response: responses({ 200: Type.Object({ items: Type.Array(ApiTokenView) }) }),
+      },
     },
     async () => ({ items: await deps.tokens.list() }),
   );

@@ -7,7 +7,12 @@ export function revokeTokenRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/tokens/:id',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['tokens'], summary: 'Revoke an API token (kept for the record, refused from now on)', params: IdParams, response: responses({ 200: ApiTokenView }) },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token (kept for the record, refused from now on)',
+        params: IdParams,
+        response: responses({ 200: ApiTokenView }),
+      },
     },
     async (request) => deps.tokens.revoke(request.params.id),
   );
