@@ -21,60 +21,65 @@ export class JobRepository {
 
   /** Inserts, unless a live job of the same type and dedupe key exists: then returns that one. */
   async insertOrGetLive(job: NewJobRow): Promise<{ row: JobRow; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      if (job.dedupeKey !== null) {
-        const live = await trx
-          .selectFrom('jobs')
-          .selectAll()
-          .where('type', '=', job.type)
-          .where('dedupe_key', '=', job.dedupeKey)
-          .where('status', 'in', ['queued', 'running'])
-          .executeTakeFirst();
-        if (live) return { row: live, created: false };
-      }
-      const row = await trx
-        .insertInto('jobs')
-        .values({
-          id: job.id,
-          type: job.type,
-          payload: job.payload,
-          status: 'queued',
-          priority: job.priority,
-          dedupe_key: job.dedupeKey,
-          max_attempts: job.maxAttempts,
-          run_at: job.runAt,
-          created_at: job.now,
-          updated_at: job.now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { row, created: true };
-    });
+    // One statement in the common case; the partial unique index jobs_dedupe decides conflicts.
+    const inserted = await sql<JobRow>`
+      INSERT INTO jobs (id, type, payload, status, priority, dedupe_key, max_attempts, run_at, created_at, updated_at)
+      VALUES (${job.id}, ${job.type}, ${job.payload}, 'queued', ${job.priority}, ${job.dedupeKey}, ${job.maxAttempts}, ${job.runAt}, ${job.now}, ${job.now})
+      ON CONFLICT (type, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING
+      RETURNING *`.execute(this.db);
+    if (inserted.rows[0]) return { row: inserted.rows[0], created: true };
+    const live = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('type', '=', job.type)
+      .where('dedupe_key', '=', job.dedupeKey)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    // The live job finished between the two statements: try again, it will insert now.
+    return live ? { row: live, created: false } : this.insertOrGetLive(job);
   }
 
-  /**
-   * Takes the most urgent due job: a queued one whose time has come, or a running one whose lease
-   * ran out (its runner died). Counts the attempt.
-   */
-  async leaseNext(
-    owner: string,
-    now: number,
-    leaseMs: number,
-    types: readonly string[],
-  ): Promise<JobRow | undefined> {
+  /** Takes the most urgent due queued job and counts the attempt. */
+  async leaseNext(owner: string, now: number, leaseMs: number, types: readonly string[]): Promise<JobRow | undefined> {
     if (types.length === 0) return undefined;
     const result = await sql<JobRow>`
       UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs},
         attempts = attempts + 1, started_at = COALESCE(started_at, ${now}), updated_at = ${now}
       WHERE id = (
-        SELECT id FROM jobs
-        WHERE type IN (${sql.join(types)})
-          AND ((status = 'queued' AND run_at <= ${now})
-            OR (status = 'running' AND lease_expires_at < ${now} AND attempts < max_attempts))
+        SELECT id FROM jobs INDEXED BY jobs_due
+        WHERE status = 'queued' AND run_at <= ${now} AND type IN (${sql.join(types)})
         ORDER BY priority DESC, run_at, id
         LIMIT 1)
       RETURNING *`.execute(this.db);
     return result.rows[0];
+  }
+
+  /**
+   * Running jobs whose lease ran out (their runner died or hung) go back to the queue, keeping
+   * their attempt count; those that had no attempts left are dead. Returns how many of each.
+   */
+  async reclaimExpired(now: number): Promise<{ requeued: number; buried: number }> {
+    const buried = await this.db
+      .updateTable('jobs')
+      .set({
+        status: 'dead',
+        last_error: sql<string>`COALESCE(last_error, 'lease expired on the last attempt (the process running it stopped)')`,
+        lease_owner: null,
+        lease_expires_at: null,
+        finished_at: now,
+        updated_at: now,
+      })
+      .where('status', '=', 'running')
+      .where('lease_expires_at', '<', now)
+      .whereRef('attempts', '>=', 'max_attempts')
+      .executeTakeFirst();
+    const requeued = await this.db
+      .updateTable('jobs')
+      .set({ status: 'queued', run_at: now, lease_owner: null, lease_expires_at: null, updated_at: now })
+      .where('status', '=', 'running')
+      .where('lease_expires_at', '<', now)
+      .executeTakeFirst();
+    return { requeued: Number(requeued.numUpdatedRows), buried: Number(buried.numUpdatedRows) };
   }
 
   /** Extends a lease we still hold; returns null when it was lost, else whether cancel was asked. */
@@ -155,25 +160,6 @@ export class JobRepository {
       .where('status', '=', 'running')
       .executeTakeFirst();
     return res.numUpdatedRows > 0n;
-  }
-
-  /** Running jobs whose lease expired with no attempts left: their runner died on the last try. */
-  async buryAbandoned(now: number): Promise<number> {
-    const res = await this.db
-      .updateTable('jobs')
-      .set({
-        status: 'dead',
-        last_error: sql<string>`COALESCE(last_error, 'lease expired on the last attempt (the process running it stopped)')`,
-        lease_owner: null,
-        lease_expires_at: null,
-        finished_at: now,
-        updated_at: now,
-      })
-      .where('status', '=', 'running')
-      .where('lease_expires_at', '<', now)
-      .whereRef('attempts', '>=', 'max_attempts')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
   }
 
   /** Queued jobs are cancelled at once; running ones are flagged for their runner. */

@@ -35,6 +35,7 @@ export class JobRunner {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private lastHousekeeping = 0;
+  private lastReclaim = 0;
 
   constructor(
     private readonly repo: JobRepository,
@@ -87,6 +88,7 @@ export class JobRunner {
 
   /** Leases and runs due jobs until none is left or the limit is reached; for tests and tools. */
   async drain(limit = Number.POSITIVE_INFINITY): Promise<number> {
+    await this.reclaim();
     let n = 0;
     while (n < limit) {
       const job = await this.repo.leaseNext(
@@ -137,11 +139,19 @@ export class JobRunner {
 
   private async housekeeping(): Promise<void> {
     const now = this.now();
+    // Expired leases are looked for a few times per lease period, not on every lease: the lease
+    // query then only reads queued rows through its index.
+    if (now - this.lastReclaim >= Math.min(5_000, this.options.leaseMs / 4)) await this.reclaim();
     if (now - this.lastHousekeeping < HOUSEKEEPING_MS) return;
     this.lastHousekeeping = now;
-    const buried = await this.repo.buryAbandoned(now);
-    if (buried > 0) this.log.warn({ buried }, 'jobs abandoned on their last attempt marked dead');
     await this.repo.deleteFinishedBefore(now - this.options.retentionDays * 86_400_000);
+  }
+
+  private async reclaim(): Promise<void> {
+    this.lastReclaim = this.now();
+    const { requeued, buried } = await this.repo.reclaimExpired(this.lastReclaim);
+    if (requeued > 0) this.log.warn({ requeued }, 'jobs whose runner stopped renewing their lease were queued again');
+    if (buried > 0) this.log.warn({ buried }, 'jobs abandoned on their last attempt marked dead');
   }
 
   private async execute(job: JobRow, controller = new AbortController()): Promise<void> {

@@ -137,8 +137,10 @@ CREATE TABLE jobs (
   started_at INTEGER,
   finished_at INTEGER
 ) STRICT;
--- Due work, in the order runners take it.
-CREATE INDEX jobs_due ON jobs(status, priority DESC, run_at);
+-- Due work, in the order runners take it (matches the lease query's ORDER BY, so no sort).
+CREATE INDEX jobs_due ON jobs(status, priority DESC, run_at, id);
+-- Running jobs by lease expiry, to reclaim those whose runner died.
+CREATE INDEX jobs_lease ON jobs(status, lease_expires_at);
 -- At most one live (queued or running) job per type and dedupe key.
 CREATE UNIQUE INDEX jobs_dedupe ON jobs(type, dedupe_key)
   WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running');
