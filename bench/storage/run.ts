@@ -1,6 +1,6 @@
 /**
  * bench/storage: blob store put/get throughput (MB/s) with 1 MB and 20 MB objects for the
- * filesystem store and S3 (in-process s3rver, plus a real server when UVM_TEST_S3_ENDPOINT is set),
+ * filesystem store and S3 (in-process s3rver, plus a real server when UVMTEST_S3_ENDPOINT is set),
  * and the job queue's enqueue+complete rate. Run: npm run bench:storage
  * Target (issue 2): at least 2,000 jobs/s enqueue+complete on the 2-core dev machine.
  */
@@ -87,10 +87,10 @@ async function main(): Promise<void> {
     new S3BlobStore({ endPoint, port: p, useSSL: false, accessKey, secretKey, region: 'us-east-1', pathStyle: true, bucketPrefix: '' });
   await benchStore('s3 (s3rver, same process)', s3('127.0.0.1', port, 'S3RVER', 'S3RVER'), 'camera-bench');
   await server.close();
-  const real = process.env.UVM_TEST_S3_ENDPOINT;
+  const real = process.env.UVMTEST_S3_ENDPOINT;
   if (real) {
     const [host, p] = real.split(':');
-    await benchStore(`s3 (${real})`, s3(host!, Number(p), process.env.UVM_TEST_S3_ACCESS_KEY ?? '', process.env.UVM_TEST_S3_SECRET_KEY ?? ''), 'camera-bench');
+    await benchStore(`s3 (${real})`, s3(host!, Number(p), process.env.UVMTEST_S3_ACCESS_KEY ?? '', process.env.UVMTEST_S3_SECRET_KEY ?? ''), 'camera-bench');
   }
   console.log('');
   await benchJobs();

@@ -5,7 +5,7 @@
 #
 # Usage: sudo scripts/ci/start-swift-s3.sh   (needs root: writes /etc/swift and /srv/node)
 # Prints the environment for the S3 contract tests on its last lines:
-#   UVM_TEST_S3_ENDPOINT=127.0.0.1:18090 UVM_TEST_S3_ACCESS_KEY=test:tester UVM_TEST_S3_SECRET_KEY=testing
+#   UVMTEST_S3_ENDPOINT=127.0.0.1:18090 UVMTEST_S3_ACCESS_KEY=test:tester UVMTEST_S3_SECRET_KEY=testing
 set -euo pipefail
 
 PROXY_PORT=${SWIFT_PROXY_PORT:-18090}
@@ -125,6 +125,6 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://127.0.0.1:$PROXY_PORT/healthcheck" >/dev/null || { tail -n 30 "$LOGDIR"/*.log; echo "swift did not start" >&2; exit 1; }
 echo "swift s3api ready on 127.0.0.1:$PROXY_PORT (logs: $LOGDIR)"
-echo "UVM_TEST_S3_ENDPOINT=127.0.0.1:$PROXY_PORT"
-echo "UVM_TEST_S3_ACCESS_KEY=test:tester"
-echo "UVM_TEST_S3_SECRET_KEY=testing"
+echo "UVMTEST_S3_ENDPOINT=127.0.0.1:$PROXY_PORT"
+echo "UVMTEST_S3_ACCESS_KEY=test:tester"
+echo "UVMTEST_S3_SECRET_KEY=testing"

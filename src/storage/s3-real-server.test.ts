@@ -5,10 +5,10 @@ import { S3BlobStore } from './s3-blob-store.js';
 
 /**
  * The contract against a real S3 server, when one is configured (CI starts OpenStack Swift with
- * s3api on loopback: scripts/ci/start-swift-s3.sh). Set UVM_TEST_S3_ENDPOINT=host:port,
- * UVM_TEST_S3_ACCESS_KEY and UVM_TEST_S3_SECRET_KEY to run it.
+ * s3api on loopback: scripts/ci/start-swift-s3.sh). Set UVMTEST_S3_ENDPOINT=host:port,
+ * UVMTEST_S3_ACCESS_KEY and UVMTEST_S3_SECRET_KEY to run it.
  */
-const endpoint = process.env.UVM_TEST_S3_ENDPOINT;
+const endpoint = process.env.UVMTEST_S3_ENDPOINT;
 if (endpoint) {
   const [host, port] = endpoint.split(':');
   blobStoreContract(`S3 (real server at ${endpoint})`, async () => ({
@@ -16,9 +16,9 @@ if (endpoint) {
       endPoint: host!,
       port: Number(port),
       useSSL: false,
-      accessKey: process.env.UVM_TEST_S3_ACCESS_KEY ?? '',
-      secretKey: process.env.UVM_TEST_S3_SECRET_KEY ?? '',
-      region: process.env.UVM_TEST_S3_REGION ?? 'us-east-1',
+      accessKey: process.env.UVMTEST_S3_ACCESS_KEY ?? '',
+      secretKey: process.env.UVMTEST_S3_SECRET_KEY ?? '',
+      region: process.env.UVMTEST_S3_REGION ?? 'us-east-1',
       pathStyle: true,
       bucketPrefix: '',
     }),
@@ -26,6 +26,6 @@ if (endpoint) {
   }));
 } else {
   describe('BlobStore contract: real S3 server', () => {
-    it('skipped: UVM_TEST_S3_ENDPOINT is not set (CI sets it)', { skip: true }, () => {});
+    it('skipped: UVMTEST_S3_ENDPOINT is not set (CI sets it)', { skip: true }, () => {});
   });
 }
