@@ -17,6 +17,8 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { createBlobStore } from '../storage/create-blob-store.js';
 import { ServiceMetrics } from '../telemetry/metrics.js';
 import { ReadinessService } from '../telemetry/readiness.js';
+import { createEdgesModule, type EdgesModule } from '../edges/edges-module.js';
+import { DomainEventBus } from './domain-events.js';
 import { VERSION } from './version.js';
 
 export interface Service {
@@ -28,6 +30,8 @@ export interface Service {
   readiness: ReadinessService;
   tokens: ApiTokenService;
   jobs: { registry: JobRegistry; queue: JobQueue; runner: JobRunner; repository: JobRepository };
+  bus: DomainEventBus;
+  edges: EdgesModule;
   http: FastifyInstance;
 }
 
@@ -94,6 +98,9 @@ export async function composeService(
         g.labels(row.type, row.status).set(Number(row.count));
     });
 
+    const bus = new DomainEventBus();
+    const edges = await createEdgesModule(config, database.db, bus, metrics, log);
+
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);
 
@@ -103,6 +110,7 @@ export async function composeService(
       jobs: queue,
       readiness,
       metrics,
+      edges,
     });
     return {
       config,
@@ -113,6 +121,8 @@ export async function composeService(
       readiness,
       tokens,
       jobs: { registry, queue, runner, repository },
+      bus,
+      edges,
       http,
     };
   } catch (err) {

@@ -22,8 +22,10 @@ export async function startService(
   const service = await composeService(config, log, options);
   service.jobs.runner.start();
   try {
+    await service.edges.start();
     await service.http.listen({ host: config.server.host, port: config.server.port });
   } catch (err) {
+    await service.edges.stop();
     await service.jobs.runner.stop(0);
     await service.database.close();
     throw err;

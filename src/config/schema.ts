@@ -109,6 +109,61 @@ const authSchema = z
   })
   .prefault({});
 
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
+const cidr4 = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 100.96.0.0/24');
+
+const edgeApiSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** The gRPC (HTTP/2 + TLS) listener. 0.0.0.0 serves enrollment on the underlay and the API in the tunnel. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(8443),
+    /** Names and addresses the server certificate covers (the tunnel address is added). */
+    serverNames: z.array(z.string().min(1)).default(['localhost', '127.0.0.1']),
+    /** host:port edges are told to use after enrollment; default: tunnel address (wg) or host:port. */
+    publicEndpoint: hostPort.optional(),
+    certificateValidityDays: positiveInt.max(825).default(90),
+    /** Heartbeats answer "renew" this many days before the client certificate expires. */
+    renewBeforeDays: positiveInt.max(365).default(30),
+    heartbeatIntervalSeconds: positiveInt.max(3600).default(15),
+    /** Refuse every call but enrollment unless it comes through the WireGuard tunnel subnet. */
+    requireTunnel: z.boolean().default(false),
+  })
+  .prefault({});
+
+const wireguardSchema = z
+  .strictObject({
+    /** none: keep peers in the database only (development, no root); wg: manage a real interface. */
+    driver: z.enum(['none', 'wg']).default('none'),
+    interface: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{1,15}$/, 'a Linux interface name (1-15 characters)')
+      .default('uvm0'),
+    listenPort: port.default(51820),
+    /** Tunnel addresses: the service takes the first host address, edges the next ones. */
+    subnet: cidr4.default('100.96.0.0/24'),
+    /** host:port where edges reach this WireGuard interface over the underlay. */
+    endpoint: hostPort.default('127.0.0.1:51820'),
+    persistentKeepaliveSeconds: z.number().int().min(0).max(3600).default(25),
+    /** Run wg/ip inside this network namespace (tests, or a dedicated namespace on the host). */
+    netns: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{1,64}$/)
+      .optional(),
+    /** Userspace implementation used when the kernel has no WireGuard module. */
+    userspaceBinary: z.string().min(1).default('wireguard-go'),
+  })
+  .prefault({});
+
+const camerasSchema = z
+  .strictObject({
+    /** Normal snapshots a camera needs before it is ready for training. */
+    minNormalSnapshots: positiveInt.max(100_000).default(50),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Everything the embedded mode writes lives under this directory. */
   dataDir: z.string().min(1).default('./data'),
@@ -119,6 +174,9 @@ export const configSchema = z.strictObject({
   workers: workersSchema,
   log: logSchema,
   auth: authSchema,
+  edgeApi: edgeApiSchema,
+  wireguard: wireguardSchema,
+  cameras: camerasSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -45,6 +45,8 @@ export interface EdgesTable {
   cert_serial: string | null;
   cert_fingerprint: string | null;
   cert_expires_at: Ms | null;
+  allowed_cameras: Json | null;
+  allowed_labels: Json | null;
   wg_public_key: string | null;
   tunnel_address: string | null;
   software_version: string | null;

@@ -25,6 +25,53 @@ export const ERROR_CATALOGUE = {
   token_invalid: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token is not valid.' },
   token_revoked: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token has been revoked.' },
   token_expired: { http: 401, grpc: 'UNAUTHENTICATED', message: 'The API token has expired.' },
+  bootstrap_token_invalid: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'The bootstrap token is not valid.',
+  },
+  bootstrap_token_expired: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'The bootstrap token has expired.',
+  },
+  bootstrap_token_used_up: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'The bootstrap token has no uses left.',
+  },
+  bootstrap_token_revoked: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'The bootstrap token has been revoked.',
+  },
+  edge_certificate_required: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'This call needs the client certificate issued at enrollment.',
+  },
+  edge_unknown: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'The client certificate belongs to no enrolled edge.',
+  },
+  edge_revoked: { http: 403, grpc: 'PERMISSION_DENIED', message: 'This edge has been revoked.' },
+  certificate_superseded: {
+    http: 403,
+    grpc: 'PERMISSION_DENIED',
+    message: 'This certificate was replaced by a newer one.',
+  },
+  certificate_expired: {
+    http: 401,
+    grpc: 'UNAUTHENTICATED',
+    message: 'The client certificate has expired; enrol again.',
+  },
+  tunnel_required: {
+    http: 403,
+    grpc: 'PERMISSION_DENIED',
+    message: 'This call must come through the WireGuard tunnel.',
+  },
+  camera_not_allowed: { http: 403, grpc: 'PERMISSION_DENIED', message: 'This edge may not use that camera.' },
   forbidden: { http: 403, grpc: 'PERMISSION_DENIED', message: 'This token may not perform this operation.' },
   // resources
   not_found: { http: 404, grpc: 'NOT_FOUND', message: 'The resource does not exist.' },
@@ -35,6 +82,11 @@ export const ERROR_CATALOGUE = {
     http: 422,
     grpc: 'DATA_LOSS',
     message: 'The content does not match its declared size or sha256.',
+  },
+  tunnel_subnet_exhausted: {
+    http: 409,
+    grpc: 'RESOURCE_EXHAUSTED',
+    message: 'No tunnel address is left in the configured subnet.',
   },
   quota_exceeded: { http: 507, grpc: 'RESOURCE_EXHAUSTED', message: 'The storage quota is exhausted.' },
   // service state

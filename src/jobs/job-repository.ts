@@ -40,7 +40,12 @@ export class JobRepository {
   }
 
   /** Takes the most urgent due queued job and counts the attempt. */
-  async leaseNext(owner: string, now: number, leaseMs: number, types: readonly string[]): Promise<JobRow | undefined> {
+  async leaseNext(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    types: readonly string[],
+  ): Promise<JobRow | undefined> {
     if (types.length === 0) return undefined;
     const result = await sql<JobRow>`
       UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_expires_at = ${now + leaseMs},

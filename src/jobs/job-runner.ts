@@ -150,7 +150,8 @@ export class JobRunner {
   private async reclaim(): Promise<void> {
     this.lastReclaim = this.now();
     const { requeued, buried } = await this.repo.reclaimExpired(this.lastReclaim);
-    if (requeued > 0) this.log.warn({ requeued }, 'jobs whose runner stopped renewing their lease were queued again');
+    if (requeued > 0)
+      this.log.warn({ requeued }, 'jobs whose runner stopped renewing their lease were queued again');
     if (buried > 0) this.log.warn({ buried }, 'jobs abandoned on their last attempt marked dead');
   }
 

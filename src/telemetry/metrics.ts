@@ -10,6 +10,7 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly jobRuns: Counter<'type' | 'outcome'>;
+  readonly grpcDuration: Histogram<'service' | 'method' | 'code'>;
   readonly jobDuration: Histogram<'type'>;
   readonly dependencyUp: Gauge<'dependency'>;
 
@@ -37,6 +38,13 @@ export class ServiceMetrics {
       help: 'REST API request duration by route template and status code.',
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.grpcDuration = new Histogram({
+      name: 'uservm_grpc_request_duration_seconds',
+      help: 'Edge gRPC API call duration by service, method and status code.',
+      labelNames: ['service', 'method', 'code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [this.registry],
     });
     this.jobRuns = new Counter({

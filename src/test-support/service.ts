@@ -29,6 +29,7 @@ export async function testService(
     dataDir,
     close: async () => {
       await service.http.close();
+      await service.edges.stop();
       await service.jobs.runner.stop(1000);
       await service.database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

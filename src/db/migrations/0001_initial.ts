@@ -39,8 +39,12 @@ CREATE TABLE edges (
   status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
   bootstrap_token_id TEXT REFERENCES bootstrap_tokens(id) ON DELETE SET NULL,
   cert_serial TEXT UNIQUE,
-  cert_fingerprint TEXT,
+  -- sha256 of the current client certificate (DER, lowercase hex): how a TLS peer is recognised.
+  cert_fingerprint TEXT UNIQUE,
   cert_expires_at INTEGER,
+  -- JSON arrays from the bootstrap token; NULL means any camera / label.
+  allowed_cameras TEXT CHECK (allowed_cameras IS NULL OR json_valid(allowed_cameras)),
+  allowed_labels TEXT CHECK (allowed_labels IS NULL OR json_valid(allowed_labels)),
   wg_public_key TEXT UNIQUE,
   tunnel_address TEXT UNIQUE,
   software_version TEXT,

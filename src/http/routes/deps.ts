@@ -8,6 +8,7 @@ import type {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiTokenService } from '../../auth/api-token-service.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
+import type { EdgesModule } from '../../edges/edges-module.js';
 import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
 
@@ -18,6 +19,7 @@ export interface RouteDeps {
   jobs: JobQueue;
   readiness: ReadinessService;
   metrics: ServiceMetrics;
+  edges: EdgesModule;
 }
 
 export type TypedApp = FastifyInstance<

@@ -1,0 +1,43 @@
+import type { Interceptor } from '@connectrpc/connect';
+import type { EdgeIdentityResolver } from '../edges/edge-identity.js';
+import type { Logger } from '../logging/logger.js';
+import { EnrollmentService } from '../gen/guardian/edge/v1/enrollment_pb.js';
+import { edgeIdentityKey, peerCertificateKey } from './context.js';
+import { toConnectError } from './errors.js';
+import type { Histogram } from 'prom-client';
+
+/** Services reachable without a client certificate. */
+const PUBLIC_SERVICES = new Set([EnrollmentService.typeName]);
+
+/** Authenticates the caller on every call (so revocation bites on open connections too). */
+export function identityInterceptor(resolver: EdgeIdentityResolver, log: Logger): Interceptor {
+  return (next) => async (req) => {
+    try {
+      if (!PUBLIC_SERVICES.has(req.service.typeName)) {
+        const identity = await resolver.resolve(req.contextValues.get(peerCertificateKey));
+        req.contextValues.set(edgeIdentityKey, identity);
+      }
+      return await next(req);
+    } catch (err) {
+      throw toConnectError(err, log);
+    }
+  };
+}
+
+/** gRPC call latency by service, method and status code, for /metrics. */
+export function metricsInterceptor(histogram: Histogram<'service' | 'method' | 'code'>): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now();
+    let code = 'ok';
+    try {
+      return await next(req);
+    } catch (err) {
+      code = String((err as { code?: unknown }).code ?? 'unknown');
+      throw err;
+    } finally {
+      histogram
+        .labels(req.service.typeName, req.method.name, code)
+        .observe((performance.now() - started) / 1000);
+    }
+  };
+}

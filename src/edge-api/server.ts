@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import http2 from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import { createContextValues, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { Logger } from '../logging/logger.js';
+import { peerCertificateKey } from './context.js';
+
+export interface EdgeApiServerOptions {
+  host: string;
+  port: number;
+  certPem: string;
+  keyPem: string;
+  caPem: string;
+  routes: (router: ConnectRouter) => void;
+  interceptors: Interceptor[];
+  /** Largest message accepted, bytes (uploads stream in chunks below this). */
+  readMaxBytes?: number;
+}
+
+/**
+ * The edge gRPC API: real gRPC over HTTP/2 with TLS. Client certificates are requested but not
+ * required at the TLS layer, because enrollment must work before an edge has one; every other call
+ * is refused by the identity interceptor unless the certificate chains to our CA and maps to an
+ * active edge. Sessions are tracked by certificate so a revoked edge's open connections can be cut.
+ */
+export class EdgeApiServer {
+  private server: http2.Http2SecureServer | undefined;
+  private readonly sessions = new Map<http2.ServerHttp2Session, string | null>();
+
+  constructor(
+    private readonly options: EdgeApiServerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<{ host: string; port: number }> {
+    const handler = connectNodeAdapter({
+      routes: this.options.routes,
+      interceptors: this.options.interceptors,
+      grpc: true,
+      grpcWeb: false,
+      connect: false,
+      readMaxBytes: this.options.readMaxBytes ?? 8 * 1024 * 1024,
+      contextValues: (req) => {
+        const socket = req.socket as TLSSocket;
+        const cert = socket.getPeerCertificate?.();
+        const raw = cert && 'raw' in cert ? cert.raw : undefined;
+        return createContextValues().set(peerCertificateKey, {
+          authorized: socket.authorized === true,
+          fingerprint: raw ? createHash('sha256').update(raw).digest('hex') : null,
+          remoteAddress: socket.remoteAddress ?? null,
+        });
+      },
+    });
+    const server = http2.createSecureServer(
+      {
+        cert: this.options.certPem,
+        key: this.options.keyPem,
+        ca: [this.options.caPem],
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+      },
+      handler,
+    );
+    server.on('session', (session) => {
+      const socket = session.socket as TLSSocket;
+      const cert = socket.getPeerCertificate?.();
+      const raw = cert && 'raw' in cert ? cert.raw : undefined;
+      this.sessions.set(session, raw ? createHash('sha256').update(raw).digest('hex') : null);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    server.on('sessionError', (err) => this.log.debug({ err }, 'edge API session error'));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const bound =
+      typeof address === 'object' && address
+        ? { host: address.address, port: address.port }
+        : { host: this.options.host, port: this.options.port };
+    this.log.info({ address: `${bound.host}:${bound.port}` }, 'edge gRPC API listening (mTLS)');
+    return bound;
+  }
+
+  /** Closes every open connection made with one of these certificates (revocation). */
+  dropSessions(fingerprints: Set<string>): number {
+    let dropped = 0;
+    for (const [session, fingerprint] of this.sessions) {
+      if (fingerprint && fingerprints.has(fingerprint)) {
+        session.destroy();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const session of this.sessions.keys()) session.close();
+    // Sessions that do not finish their streams in time are destroyed.
+    const timer = setTimeout(() => this.sessions.forEach((_, s) => s.destroy()), 5_000);
+    await closed;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { EdgeCertificatesTable, EdgesTable } from '../db/tables.js';
+
+export type EdgeRow = Selectable<EdgesTable>;
+
+/** Edges and the certificates issued to them. */
+export class EdgeRepository {
+  constructor(private readonly db: Db) {}
+
+  async get(id: string, db: Db = this.db): Promise<EdgeRow | undefined> {
+    return db.selectFrom('edges').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findByName(name: string, db: Db = this.db): Promise<EdgeRow | undefined> {
+    return db.selectFrom('edges').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async findByWireGuardKey(key: string, db: Db = this.db): Promise<EdgeRow | undefined> {
+    return db.selectFrom('edges').selectAll().where('wg_public_key', '=', key).executeTakeFirst();
+  }
+
+  /** The edge whose *current* certificate has this fingerprint. */
+  async findByCertificateFingerprint(fingerprint: string): Promise<EdgeRow | undefined> {
+    return this.db
+      .selectFrom('edges')
+      .selectAll()
+      .where('cert_fingerprint', '=', fingerprint)
+      .executeTakeFirst();
+  }
+
+  /** Whether this fingerprint belonged to an older certificate of some edge (replaced by renewal). */
+  async findSupersededCertificate(
+    fingerprint: string,
+  ): Promise<Selectable<EdgeCertificatesTable> | undefined> {
+    return this.db
+      .selectFrom('edge_certificates')
+      .selectAll()
+      .where('fingerprint', '=', fingerprint)
+      .executeTakeFirst();
+  }
+
+  async certificateFingerprints(edgeId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('edge_certificates')
+      .select('fingerprint')
+      .where('edge_id', '=', edgeId)
+      .execute();
+    return rows.map((r) => r.fingerprint);
+  }
+
+  async list(): Promise<EdgeRow[]> {
+    return this.db.selectFrom('edges').selectAll().orderBy('name').execute();
+  }
+
+  async usedTunnelAddresses(db: Db = this.db): Promise<string[]> {
+    const rows = await db
+      .selectFrom('edges')
+      .select('tunnel_address')
+      .where('tunnel_address', 'is not', null)
+      .execute();
+    return rows.map((r) => r.tunnel_address!);
+  }
+
+  /** Public keys and addresses of active edges: the WireGuard peer set. */
+  async activePeers(): Promise<{ id: string; wg_public_key: string; tunnel_address: string }[]> {
+    const rows = await this.db
+      .selectFrom('edges')
+      .select(['id', 'wg_public_key', 'tunnel_address'])
+      .where('status', '=', 'active')
+      .where('wg_public_key', 'is not', null)
+      .where('tunnel_address', 'is not', null)
+      .execute();
+    return rows as { id: string; wg_public_key: string; tunnel_address: string }[];
+  }
+
+  async insert(row: Insertable<EdgesTable>, db: Db = this.db): Promise<void> {
+    await db.insertInto('edges').values(row).execute();
+  }
+
+  async update(id: string, changes: Updateable<EdgesTable>, db: Db = this.db): Promise<EdgeRow | undefined> {
+    return db.updateTable('edges').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
+  async insertCertificate(row: Insertable<EdgeCertificatesTable>, db: Db = this.db): Promise<void> {
+    await db.insertInto('edge_certificates').values(row).execute();
+  }
+
+  /** Marks every certificate of the edge except `keepSerial` as revoked. */
+  async revokeCertificates(
+    edgeId: string,
+    at: number,
+    keepSerial: string | null,
+    db: Db = this.db,
+  ): Promise<void> {
+    let q = db
+      .updateTable('edge_certificates')
+      .set({ revoked_at: at })
+      .where('edge_id', '=', edgeId)
+      .where('revoked_at', 'is', null);
+    if (keepSerial) q = q.where('serial', '!=', keepSerial);
+    await q.execute();
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('edges').where('id', '=', id).executeTakeFirst();
+    return res.numDeletedRows > 0n;
+  }
+
+  async touch(
+    id: string,
+    changes: { last_seen_at: number; last_rtt_ms?: number | null; software_version?: string | null },
+  ): Promise<void> {
+    await this.db.updateTable('edges').set(changes).where('id', '=', id).execute();
+  }
+}

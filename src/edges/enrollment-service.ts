@@ -1,0 +1,185 @@
+import type { DomainEventBus } from '../app/domain-events.js';
+import type { Db } from '../db/database.js';
+import { newId } from '../db/ids.js';
+import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { BootstrapTokenRepository } from './bootstrap-token-repository.js';
+import type { BootstrapTokenService } from './bootstrap-token-service.js';
+import type { EdgeRepository } from './edge-repository.js';
+import { assertEdgeName, assertWireGuardKey } from './names.js';
+import type { CertificateAuthority } from './pki/certificate-authority.js';
+import { parseCsr } from './pki/csr.js';
+import { allocateTunnelAddress, parseSubnet } from './tunnel-addresses.js';
+import type { WireGuardPeerSync } from './wireguard/peer-sync.js';
+
+export interface EnrollInput {
+  bootstrapToken: string;
+  edgeName: string;
+  wireguardPublicKey: string;
+  csrPem: string;
+  softwareVersion: string;
+}
+
+export interface EnrollResult {
+  edgeId: string;
+  reenrolled: boolean;
+  certificatePem: string;
+  caCertificatePem: string;
+  certificateExpiresAt: number;
+  wireguard: {
+    serverPublicKey: string;
+    serverEndpoint: string;
+    edgeAddress: string;
+    serverAddress: string;
+    allowedIps: string[];
+    persistentKeepaliveSeconds: number;
+  };
+  grpcEndpoint: string;
+  allowedCameras: string[];
+}
+
+export interface EnrollmentSettings {
+  subnet: string;
+  wireguardEndpoint: string;
+  persistentKeepaliveSeconds: number;
+  grpcEndpoint: string;
+  certificateValidityDays: number;
+}
+
+/**
+ * Enrolment: token -> validated request -> signed certificate -> one database transaction (token
+ * use, edge row, certificate record) -> WireGuard peer applied. Every check that can fail runs
+ * before the transaction, and the transaction is all-or-nothing, so a refused enrolment leaves
+ * nothing half-registered.
+ */
+export class EnrollmentService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: BootstrapTokenService,
+    private readonly tokenRepo: BootstrapTokenRepository,
+    private readonly edges: EdgeRepository,
+    private readonly ca: CertificateAuthority,
+    private readonly peers: WireGuardPeerSync,
+    private readonly bus: DomainEventBus,
+    private readonly settings: EnrollmentSettings,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async enroll(input: EnrollInput): Promise<EnrollResult> {
+    const token = await this.tokens.check(input.bootstrapToken);
+    assertEdgeName(input.edgeName);
+    assertWireGuardKey(input.wireguardPublicKey);
+    if (input.wireguardPublicKey === this.peers.driver.publicKey)
+      throw new AppError('validation_failed', "wireguard_public_key is the service's own key");
+    if (input.softwareVersion.length > 64)
+      throw new AppError('validation_failed', 'software_version is longer than 64 characters');
+    await parseCsr(input.csrPem);
+
+    const existing = await this.edges.findByName(input.edgeName);
+    const keyOwner = await this.edges.findByWireGuardKey(input.wireguardPublicKey);
+    if (keyOwner && keyOwner.id !== existing?.id) {
+      throw new AppError(
+        'conflict',
+        'this WireGuard public key is already registered to another edge; generate a new key pair',
+        { field: 'wireguard_public_key' },
+      );
+    }
+    const edgeId = existing?.id ?? newId();
+    const cert = await this.ca.issueClientCertificate(
+      input.csrPem,
+      { id: edgeId, name: input.edgeName },
+      this.settings.certificateValidityDays,
+    );
+    const now = this.now();
+
+    const edgeAddress = await this.db.transaction().execute(async (trx) => {
+      if (!(await this.tokenRepo.consume(trx, token.id, now))) {
+        // Lost a race for the last use, or the token changed since check(): say which.
+        await this.tokens.check(input.bootstrapToken);
+        throw new AppError('bootstrap_token_used_up');
+      }
+      const address =
+        existing?.tunnel_address ??
+        allocateTunnelAddress(this.settings.subnet, await this.edges.usedTunnelAddresses(trx));
+      const fields = {
+        status: 'active' as const,
+        bootstrap_token_id: token.id,
+        cert_serial: cert.serial,
+        cert_fingerprint: cert.fingerprint,
+        cert_expires_at: cert.notAfter,
+        allowed_cameras: token.allowed_cameras,
+        allowed_labels: token.allowed_labels,
+        wg_public_key: input.wireguardPublicKey,
+        tunnel_address: address,
+        software_version: input.softwareVersion || null,
+        revoked_at: null,
+        revoked_reason: null,
+        updated_at: now,
+      };
+      if (existing) {
+        await this.edges.update(edgeId, { ...fields, enrolled_at: now }, trx);
+        await this.edges.revokeCertificates(edgeId, now, null, trx);
+      } else {
+        await this.edges.insert(
+          {
+            id: edgeId,
+            name: input.edgeName,
+            ...fields,
+            enrolled_at: now,
+            created_at: now,
+            capabilities: null,
+            last_seen_at: null,
+            last_rtt_ms: null,
+          },
+          trx,
+        );
+      }
+      await this.edges.insertCertificate(
+        {
+          serial: cert.serial,
+          edge_id: edgeId,
+          fingerprint: cert.fingerprint,
+          not_before: cert.notBefore,
+          not_after: cert.notAfter,
+          revoked_at: null,
+        },
+        trx,
+      );
+      return address;
+    });
+
+    // The database is the truth; a failed apply is retried by the periodic sync.
+    await this.peers.sync().catch(() => undefined);
+    this.bus.publish('edge.enrolled', { edgeId, name: input.edgeName, reenrolled: Boolean(existing) });
+    this.log.info(
+      {
+        edgeId,
+        edge: input.edgeName,
+        reenrolled: Boolean(existing),
+        tunnelAddress: edgeAddress,
+        token: token.name,
+      },
+      'edge enrolled',
+    );
+
+    const subnet = parseSubnet(this.settings.subnet);
+    return {
+      edgeId,
+      reenrolled: Boolean(existing),
+      certificatePem: cert.pem,
+      caCertificatePem: this.ca.certPem,
+      certificateExpiresAt: cert.notAfter,
+      wireguard: {
+        serverPublicKey: this.peers.driver.publicKey,
+        serverEndpoint: this.settings.wireguardEndpoint,
+        edgeAddress: `${edgeAddress}/32`,
+        serverAddress: subnet.serverAddress,
+        allowedIps: [`${subnet.serverAddress}/32`],
+        persistentKeepaliveSeconds: this.settings.persistentKeepaliveSeconds,
+      },
+      grpcEndpoint: this.settings.grpcEndpoint,
+      allowedCameras: token.allowed_cameras ? (JSON.parse(token.allowed_cameras) as string[]) : [],
+    };
+  }
+}
