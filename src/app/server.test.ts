@@ -11,7 +11,7 @@ function config(overrides: Record<string, unknown>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-server-'));
   return loadConfig({
     env: {},
-    overrides: { dataDir, 'server.port': 0, 'jobs.pollIntervalMs': 20, ...overrides },
+    overrides: { dataDir, 'server.port': 0, 'edgeApi.port': 0, 'jobs.pollIntervalMs': 20, ...overrides },
   });
 }
 

@@ -50,7 +50,11 @@ export async function startService(
       const deadline = Date.now() + config.server.shutdownTimeoutMs;
       log.info({ reason, deadlineMs: config.server.shutdownTimeoutMs }, 'shutting down');
       service.readiness.markShuttingDown();
-      await Promise.all([service.http.close(), service.jobs.runner.stop(Math.max(0, deadline - Date.now()))]);
+      await Promise.all([
+        service.http.close(),
+        service.edges.stop(),
+        service.jobs.runner.stop(Math.max(0, deadline - Date.now())),
+      ]);
       await service.database.close();
       log.info('shutdown complete');
     })();

@@ -23,7 +23,7 @@ describe('ApiTokenService', () => {
   it('stores only prefix and hash, never the token text', async () => {
     const { token } = await service.create({ name: 'ops', role: 'viewer' });
     const rows = await handle.db.selectFrom('api_tokens').selectAll().execute();
-    const secret = token.split('_')[2]!;
+    const secret = token.slice('uvm_'.length + 11);
     for (const row of rows) assert.ok(!JSON.stringify(row).includes(secret));
   });
 
@@ -38,7 +38,7 @@ describe('ApiTokenService', () => {
     const wrongSecret = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     await assert.rejects(service.authenticate(wrongSecret), code('token_invalid'));
     await assert.rejects(
-      service.authenticate(`uvm_zzzzzzzzzz_${token.split('_')[2]}`),
+      service.authenticate(`uvm_zzzzzzzzzz_${token.slice('uvm_'.length + 11)}`),
       code('token_invalid'),
     );
     clock += 1000;
