@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { configCommand } from './commands/config.js';
+import { bootstrapTokenCommand, edgeCommand } from './commands/edges.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
@@ -20,6 +21,8 @@ const program = new Command('uservm')
 serveCommand(program);
 migrateCommand(program);
 tokenCommand(program);
+bootstrapTokenCommand(program);
+edgeCommand(program);
 configCommand(program);
 
 await program.parseAsync(process.argv);

@@ -118,6 +118,8 @@ export async function createEdgesModule(
     cameraAccess,
     identity,
     peerSync,
+    /** Where edges enrol (over the underlay): the edge API's public endpoint before the tunnel exists. */
+    enrollmentEndpoint: `${config.edgeApi.host === '0.0.0.0' ? (config.wireguard.endpoint.split(':')[0] ?? '127.0.0.1') : config.edgeApi.host}:${config.edgeApi.port}`,
     get grpcAddress() {
       return address;
     },

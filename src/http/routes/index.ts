@@ -1,4 +1,13 @@
 import type { RouteDeps, TypedApp } from './deps.js';
+import { createBootstrapTokenRoute } from './bootstrap-tokens/create.js';
+import { listBootstrapTokensRoute } from './bootstrap-tokens/list.js';
+import { revokeBootstrapTokenRoute } from './bootstrap-tokens/revoke.js';
+import { cameraDatasetRoute } from './cameras/dataset.js';
+import { listCamerasRoute } from './cameras/list.js';
+import { deleteEdgeRoute } from './edges/delete.js';
+import { getEdgeRoute } from './edges/get.js';
+import { listEdgesRoute } from './edges/list.js';
+import { revokeEdgeRoute } from './edges/revoke.js';
 import { healthzRoute } from './health/healthz.js';
 import { metricsRoute } from './health/metrics.js';
 import { readyzRoute } from './health/readyz.js';
@@ -20,6 +29,15 @@ const ROUTES = [
   getJobRoute,
   listJobsRoute,
   cancelJobRoute,
+  createBootstrapTokenRoute,
+  listBootstrapTokensRoute,
+  revokeBootstrapTokenRoute,
+  listEdgesRoute,
+  getEdgeRoute,
+  revokeEdgeRoute,
+  deleteEdgeRoute,
+  listCamerasRoute,
+  cameraDatasetRoute,
 ];
 
 export function registerRoutes(app: TypedApp, deps: RouteDeps): void {
