@@ -13,7 +13,9 @@ async function withEdges<T>(program: Command, fn: (edges: EdgesModule) => Promis
   const handle = openMigratedDatabase(config);
   const log = createLogger({ level: 'warn', format: 'pretty' });
   try {
-    return await fn(await createEdgesModule(config, handle.db, new DomainEventBus(), new ServiceMetrics(VERSION), log));
+    return await fn(
+      await createEdgesModule(config, handle.db, new DomainEventBus(), new ServiceMetrics(VERSION), log),
+    );
   } catch (err) {
     if (isAppError(err)) fail(err.message);
     throw err;
@@ -22,7 +24,11 @@ async function withEdges<T>(program: Command, fn: (edges: EdgesModule) => Promis
   }
 }
 
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 function number(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
@@ -33,29 +39,47 @@ export function bootstrapTokenCommand(program: Command): void {
   const cmd = program.command('bootstrap-token').description('manage tokens that let edges enrol');
   cmd
     .command('create')
-    .description('create a bootstrap token (shown once) and print it with the CA certificate the edge must trust')
+    .description(
+      'create a bootstrap token (shown once) and print it with the CA certificate the edge must trust',
+    )
     .requiredOption('--name <name>', 'where the edge goes, e.g. "home"')
     .option('--expires-in-hours <hours>', 'validity (default 24, at most 720)', number)
     .option('--max-uses <n>', 'how many edges may enrol with it (default 1)', number)
     .option('--cameras <ids>', 'comma-separated camera ids the edge may use (default: any)', list)
     .option('--labels <labels>', 'comma-separated custom snapshot labels it may use', list)
     .option('--json', 'print JSON (token, CA certificate, details)')
-    .action(async (opts: { name: string; expiresInHours?: number; maxUses?: number; cameras?: string[]; labels?: string[]; json?: boolean }) => {
-      const out = await withEdges(program, async (edges) => {
-        const { token, view } = await edges.bootstrapTokens.create({
-          name: opts.name,
-          createdBy: 'cli',
-          ...(opts.expiresInHours ? { expiresInHours: opts.expiresInHours } : {}),
-          ...(opts.maxUses ? { maxUses: opts.maxUses } : {}),
-          ...(opts.cameras ? { allowedCameras: opts.cameras } : {}),
-          ...(opts.labels ? { allowedLabels: opts.labels } : {}),
+    .action(
+      async (opts: {
+        name: string;
+        expiresInHours?: number;
+        maxUses?: number;
+        cameras?: string[];
+        labels?: string[];
+        json?: boolean;
+      }) => {
+        const out = await withEdges(program, async (edges) => {
+          const { token, view } = await edges.bootstrapTokens.create({
+            name: opts.name,
+            createdBy: 'cli',
+            ...(opts.expiresInHours ? { expiresInHours: opts.expiresInHours } : {}),
+            ...(opts.maxUses ? { maxUses: opts.maxUses } : {}),
+            ...(opts.cameras ? { allowedCameras: opts.cameras } : {}),
+            ...(opts.labels ? { allowedLabels: opts.labels } : {}),
+          });
+          return {
+            token,
+            caCertificatePem: edges.ca.certPem,
+            enrollmentEndpoint: edges.enrollmentEndpoint,
+            ...view,
+          };
         });
-        return { token, caCertificatePem: edges.ca.certPem, enrollmentEndpoint: edges.enrollmentEndpoint, ...view };
-      });
-      if (opts.json) return console.log(JSON.stringify(out, null, 2));
-      console.log(`${out.token}\n\nbootstrap token "${out.name}": ${out.maxUses} use(s), expires ${out.expiresAt}; not shown again.`);
-      console.log(`Enrol at ${out.enrollmentEndpoint}, trusting this CA:\n\n${out.caCertificatePem}`);
-    });
+        if (opts.json) return console.log(JSON.stringify(out, null, 2));
+        console.log(
+          `${out.token}\n\nbootstrap token "${out.name}": ${out.maxUses} use(s), expires ${out.expiresAt}; not shown again.`,
+        );
+        console.log(`Enrol at ${out.enrollmentEndpoint}, trusting this CA:\n\n${out.caCertificatePem}`);
+      },
+    );
   cmd
     .command('list')
     .description('list bootstrap tokens and their state')
@@ -63,7 +87,16 @@ export function bootstrapTokenCommand(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const items = await withEdges(program, (edges) => edges.bootstrapTokens.list());
       if (opts.json) return console.log(JSON.stringify(items, null, 2));
-      console.table(items.map((t) => ({ id: t.id, name: t.name, state: t.state, uses: `${t.useCount}/${t.maxUses}`, expires: t.expiresAt, cameras: t.allowedCameras?.join(',') ?? 'any' })));
+      console.table(
+        items.map((t) => ({
+          id: t.id,
+          name: t.name,
+          state: t.state,
+          uses: `${t.useCount}/${t.maxUses}`,
+          expires: t.expiresAt,
+          cameras: t.allowedCameras?.join(',') ?? 'any',
+        })),
+      );
     });
   cmd
     .command('revoke <id>')
@@ -83,7 +116,17 @@ export function edgeCommand(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const items = await withEdges(program, (edges) => edges.registry.list());
       if (opts.json) return console.log(JSON.stringify(items, null, 2));
-      console.table(items.map((e) => ({ id: e.id, name: e.name, status: e.status, online: e.online, address: e.wireguard.address, lastSeen: e.lastSeenAt ?? '-', version: e.softwareVersion ?? '-' })));
+      console.table(
+        items.map((e) => ({
+          id: e.id,
+          name: e.name,
+          status: e.status,
+          online: e.online,
+          address: e.wireguard.address,
+          lastSeen: e.lastSeenAt ?? '-',
+          version: e.softwareVersion ?? '-',
+        })),
+      );
     });
   cmd
     .command('revoke <id>')

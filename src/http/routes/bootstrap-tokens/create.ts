@@ -5,10 +5,18 @@ import { BootstrapTokenView } from './schemas.js';
 
 const Body = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, description: 'Where the edge goes, e.g. "home" or "shop-2".' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Where the edge goes, e.g. "home" or "shop-2".',
+    }),
     expiresInHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24 })),
-    maxUses: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1, description: '1 = single use.' })),
-    allowedCameras: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 64 })),
+    maxUses: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10000, default: 1, description: '1 = single use.' }),
+    ),
+    allowedCameras: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 64 }),
+    ),
     allowedLabels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 32 })),
   },
   { additionalProperties: false },
@@ -21,13 +29,16 @@ export function createBootstrapTokenRoute(app: TypedApp, deps: RouteDeps): void 
       config: { auth: 'admin' },
       schema: {
         tags: ['edges'],
-        summary: 'Create a bootstrap token for enrolling edges; the token and the CA certificate to trust are returned once',
+        summary:
+          'Create a bootstrap token for enrolling edges; the token and the CA certificate to trust are returned once',
         body: Body,
         response: responses({
           201: Type.Intersect([
             Type.Object({
               token: Type.String(),
-              caCertificatePem: Type.String({ description: 'Give it to the edge with the token: it verifies the service during enrollment.' }),
+              caCertificatePem: Type.String({
+                description: 'Give it to the edge with the token: it verifies the service during enrollment.',
+              }),
               enrollmentEndpoint: Type.String(),
             }),
             BootstrapTokenView,
@@ -36,8 +47,18 @@ export function createBootstrapTokenRoute(app: TypedApp, deps: RouteDeps): void 
       },
     },
     async (request, reply) => {
-      const { token, view } = await deps.edges.bootstrapTokens.create({ ...request.body, createdBy: `token:${request.principal!.tokenId}` });
-      return reply.code(201).send({ token, caCertificatePem: deps.edges.ca.certPem, enrollmentEndpoint: deps.edges.enrollmentEndpoint, ...view });
+      const { token, view } = await deps.edges.bootstrapTokens.create({
+        ...request.body,
+        createdBy: `token:${request.principal!.tokenId}`,
+      });
+      return reply
+        .code(201)
+        .send({
+          token,
+          caCertificatePem: deps.edges.ca.certPem,
+          enrollmentEndpoint: deps.edges.enrollmentEndpoint,
+          ...view,
+        });
     },
   );
 }

@@ -8,7 +8,11 @@ export function listBootstrapTokensRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/bootstrap-tokens',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['edges'], summary: 'List bootstrap tokens with their state and uses', response: responses({ 200: Type.Object({ items: Type.Array(BootstrapTokenView) }) }) },
+      schema: {
+        tags: ['edges'],
+        summary: 'List bootstrap tokens with their state and uses',
+        response: responses({ 200: Type.Object({ items: Type.Array(BootstrapTokenView) }) }),
+      },
     },
     async () => ({ items: await deps.edges.bootstrapTokens.list() }),
   );

@@ -7,7 +7,12 @@ export function revokeBootstrapTokenRoute(app: TypedApp, deps: RouteDeps): void 
     '/api/v1/bootstrap-tokens/:id',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['edges'], summary: 'Revoke a bootstrap token (edges already enrolled with it stay)', params: IdParams, response: responses({ 200: BootstrapTokenView }) },
+      schema: {
+        tags: ['edges'],
+        summary: 'Revoke a bootstrap token (edges already enrolled with it stay)',
+        params: IdParams,
+        response: responses({ 200: BootstrapTokenView }),
+      },
     },
     async (request) => deps.edges.bootstrapTokens.revoke(request.params.id),
   );

@@ -9,7 +9,8 @@ export function cameraDatasetRoute(app: TypedApp, deps: RouteDeps): void {
       config: { auth: 'viewer' },
       schema: {
         tags: ['cameras'],
-        summary: 'Dataset status of a camera: labelled snapshots and how many normal ones training still needs',
+        summary:
+          'Dataset status of a camera: labelled snapshots and how many normal ones training still needs',
         params: IdParams,
         response: responses({
           200: Type.Object({

@@ -8,7 +8,14 @@ export function getEdgeRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/edges/:id',
     {
       config: { auth: 'viewer' },
-      schema: { tags: ['edges'], summary: 'One edge with its cameras', params: IdParams, response: responses({ 200: Type.Intersect([EdgeView, Type.Object({ cameras: Type.Array(CameraView) })]) }) },
+      schema: {
+        tags: ['edges'],
+        summary: 'One edge with its cameras',
+        params: IdParams,
+        response: responses({
+          200: Type.Intersect([EdgeView, Type.Object({ cameras: Type.Array(CameraView) })]),
+        }),
+      },
     },
     async (request) => {
       const edge = await deps.edges.registry.get(request.params.id);

@@ -11,7 +11,11 @@ export function listEdgesRoute(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['edges'],
         summary: 'Edges with status, liveness, certificate and WireGuard state, and their cameras',
-        response: responses({ 200: Type.Object({ items: Type.Array(Type.Intersect([EdgeView, Type.Object({ cameras: Type.Array(CameraView) })])) }) }),
+        response: responses({
+          200: Type.Object({
+            items: Type.Array(Type.Intersect([EdgeView, Type.Object({ cameras: Type.Array(CameraView) })])),
+          }),
+        }),
       },
     },
     async () => {

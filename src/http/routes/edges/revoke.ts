@@ -10,9 +10,15 @@ export function revokeEdgeRoute(app: TypedApp, deps: RouteDeps): void {
       config: { auth: 'admin' },
       schema: {
         tags: ['edges'],
-        summary: 'Revoke an edge: its next call fails, its connections are closed and its WireGuard peer removed',
+        summary:
+          'Revoke an edge: its next call fails, its connections are closed and its WireGuard peer removed',
         params: IdParams,
-        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })),
+        body: Type.Optional(
+          Type.Object(
+            { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+            { additionalProperties: false },
+          ),
+        ),
         response: responses({ 200: EdgeView }),
       },
     },

@@ -14,7 +14,11 @@ export const EdgeView = Type.Object(
     lastRttMs: OrNull(Type.Number()),
     softwareVersion: OrNull(Type.String()),
     enrolledAt: Iso,
-    certificate: Type.Object({ serial: OrNull(Type.String()), expiresAt: OrNull(Iso), renewalDue: Type.Boolean() }),
+    certificate: Type.Object({
+      serial: OrNull(Type.String()),
+      expiresAt: OrNull(Iso),
+      renewalDue: Type.Boolean(),
+    }),
     wireguard: Type.Object({
       publicKey: OrNull(Type.String()),
       address: OrNull(Type.String()),
