@@ -38,7 +38,8 @@ async function benchStore(name: string, store: BlobStore, bucket: string): Promi
   ] as const) {
     const data = randomBytes(sizeMb * MB);
     let t = performance.now();
-    for (let i = 0; i < count; i++) await store.put(bucket, `bench/${sizeMb}/${i}`, Readable.from([data]), { size: data.length });
+    for (let i = 0; i < count; i++)
+      await store.put(bucket, `bench/${sizeMb}/${i}`, Readable.from([data]), { size: data.length });
     const putS = (performance.now() - t) / 1000;
     t = performance.now();
     for (let i = 0; i < count; i++) await drain((await store.get(bucket, `bench/${sizeMb}/${i}`)).stream);
@@ -61,7 +62,13 @@ async function benchJobs(): Promise<void> {
   const runner = new JobRunner(
     repo,
     registry,
-    { concurrency: 4, pollIntervalMs: 10, leaseMs: 60_000, backoff: { baseMs: 1000, maxMs: 60_000 }, retentionDays: 1 },
+    {
+      concurrency: 4,
+      pollIntervalMs: 10,
+      leaseMs: 60_000,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      retentionDays: 1,
+    },
     pino({ level: 'silent' }),
   );
   const n = 5000;
@@ -71,8 +78,12 @@ async function benchJobs(): Promise<void> {
   t = performance.now();
   const done = await runner.drain();
   const runS = (performance.now() - t) / 1000;
-  console.log(`job queue: enqueue ${(n / enqueueS).toFixed(0)} jobs/s (with dedupe key); lease+run+complete ${(done / runS).toFixed(0)} jobs/s`);
-  console.log(`job queue: enqueue+complete ${(n / (enqueueS + runS)).toFixed(0)} jobs/s end to end (${n} jobs; target >= 2000)`);
+  console.log(
+    `job queue: enqueue ${(n / enqueueS).toFixed(0)} jobs/s (with dedupe key); lease+run+complete ${(done / runS).toFixed(0)} jobs/s`,
+  );
+  console.log(
+    `job queue: enqueue+complete ${(n / (enqueueS + runS)).toFixed(0)} jobs/s end to end (${n} jobs; target >= 2000)`,
+  );
   await handle.close();
 }
 
@@ -84,13 +95,26 @@ async function main(): Promise<void> {
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir });
   const { port } = await server.run();
   const s3 = (endPoint: string, p: number, accessKey: string, secretKey: string) =>
-    new S3BlobStore({ endPoint, port: p, useSSL: false, accessKey, secretKey, region: 'us-east-1', pathStyle: true, bucketPrefix: '' });
+    new S3BlobStore({
+      endPoint,
+      port: p,
+      useSSL: false,
+      accessKey,
+      secretKey,
+      region: 'us-east-1',
+      pathStyle: true,
+      bucketPrefix: '',
+    });
   await benchStore('s3 (s3rver, same process)', s3('127.0.0.1', port, 'S3RVER', 'S3RVER'), 'camera-bench');
   await server.close();
   const real = process.env.UVMTEST_S3_ENDPOINT;
   if (real) {
     const [host, p] = real.split(':');
-    await benchStore(`s3 (${real})`, s3(host!, Number(p), process.env.UVMTEST_S3_ACCESS_KEY ?? '', process.env.UVMTEST_S3_SECRET_KEY ?? ''), 'camera-bench');
+    await benchStore(
+      `s3 (${real})`,
+      s3(host!, Number(p), process.env.UVMTEST_S3_ACCESS_KEY ?? '', process.env.UVMTEST_S3_SECRET_KEY ?? ''),
+      'camera-bench',
+    );
   }
   console.log('');
   await benchJobs();

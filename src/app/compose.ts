@@ -99,7 +99,11 @@ export async function composeService(
     });
 
     const bus = new DomainEventBus();
-    const edges = await createEdgesModule(config, database.db, bus, metrics, log);
+    // Prepared once: asked on every edge call by the identity cache.
+    const dataVersion = database.sqlite.prepare('PRAGMA data_version').pluck();
+    const edges = await createEdgesModule(config, database.db, bus, metrics, log, () =>
+      Number(dataVersion.get()),
+    );
 
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);

@@ -5,6 +5,24 @@ import { createContextValues, type ConnectRouter, type Interceptor } from '@conn
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from '../logging/logger.js';
 import { peerCertificateKey } from './context.js';
+import type { PeerCertificate } from '../edges/edge-identity.js';
+
+/** Peer facts are per TLS connection, so they are computed once per socket, not per call. */
+const peers = new WeakMap<object, PeerCertificate>();
+function peerOf(socket: TLSSocket, key: object): PeerCertificate {
+  let peer = peers.get(key);
+  if (!peer) {
+    const cert = socket.getPeerCertificate?.();
+    const raw = cert && 'raw' in cert ? cert.raw : undefined;
+    peer = {
+      authorized: socket.authorized === true,
+      fingerprint: raw ? createHash('sha256').update(raw).digest('hex') : null,
+      remoteAddress: socket.remoteAddress ?? null,
+    };
+    peers.set(key, peer);
+  }
+  return peer;
+}
 
 export interface EdgeApiServerOptions {
   host: string;
@@ -41,15 +59,13 @@ export class EdgeApiServer {
       grpcWeb: false,
       connect: false,
       readMaxBytes: this.options.readMaxBytes ?? 8 * 1024 * 1024,
+      // An HTTP/2 request's socket is a fresh proxy per request; its session is the stable per-connection key.
       contextValues: (req) => {
-        const socket = req.socket as TLSSocket;
-        const cert = socket.getPeerCertificate?.();
-        const raw = cert && 'raw' in cert ? cert.raw : undefined;
-        return createContextValues().set(peerCertificateKey, {
-          authorized: socket.authorized === true,
-          fingerprint: raw ? createHash('sha256').update(raw).digest('hex') : null,
-          remoteAddress: socket.remoteAddress ?? null,
-        });
+        const session = (req as http2.Http2ServerRequest).stream?.session;
+        return createContextValues().set(
+          peerCertificateKey,
+          peerOf(req.socket as TLSSocket, session ?? req.socket),
+        );
       },
     });
     const server = http2.createSecureServer(
@@ -64,10 +80,7 @@ export class EdgeApiServer {
       handler,
     );
     server.on('session', (session) => {
-      const socket = session.socket as TLSSocket;
-      const cert = socket.getPeerCertificate?.();
-      const raw = cert && 'raw' in cert ? cert.raw : undefined;
-      this.sessions.set(session, raw ? createHash('sha256').update(raw).digest('hex') : null);
+      this.sessions.set(session, peerOf(session.socket as TLSSocket, session).fingerprint);
       session.once('close', () => this.sessions.delete(session));
     });
     server.on('sessionError', (err) => this.log.debug({ err }, 'edge API session error'));

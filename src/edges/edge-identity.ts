@@ -26,11 +26,36 @@ export interface PeerCertificate {
  * takes effect on the very next call even over an existing HTTP/2 connection.
  */
 export class EdgeIdentityResolver {
+  /** Current-certificate edges by fingerprint; dropped whole whenever edges may have changed. */
+  private readonly cache = new Map<string, EdgeRow>();
+  private cacheVersion = '';
+
   constructor(
     private readonly edges: EdgeRepository,
     private readonly options: { requireTunnel: boolean; tunnelSubnet: string },
+    /** SQLite's data_version: changes when another connection (the CLI, another process) commits. */
+    private readonly dataVersion: () => number = () => 0,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * The edge for a fingerprint, cached. The cache is valid only while neither this process
+   * (EdgeRepository.writeVersion) nor any other (data_version) has written since it was filled, so a
+   * revocation from anywhere still takes effect on the very next call.
+   */
+  private async edgeFor(fingerprint: string): Promise<EdgeRow | undefined> {
+    const version = `${this.edges.writeVersion}:${this.dataVersion()}`;
+    if (version !== this.cacheVersion) {
+      this.cache.clear();
+      this.cacheVersion = version;
+    }
+    const hit = this.cache.get(fingerprint);
+    if (hit) return hit;
+    const edge = await this.edges.findByCertificateFingerprint(fingerprint);
+    const unchanged = this.cacheVersion === `${this.edges.writeVersion}:${this.dataVersion()}`;
+    if (edge && unchanged && this.cache.size < 100_000) this.cache.set(fingerprint, edge);
+    return edge;
+  }
 
   async resolve(peer: PeerCertificate): Promise<EdgeIdentity> {
     if (!peer.fingerprint) throw new AppError('edge_certificate_required');
@@ -45,7 +70,7 @@ export class EdgeIdentityResolver {
         `calls must come through the WireGuard tunnel (${this.options.tunnelSubnet}), not from ${peer.remoteAddress}`,
       );
     }
-    const edge = await this.edges.findByCertificateFingerprint(peer.fingerprint);
+    const edge = await this.edgeFor(peer.fingerprint);
     if (!edge) {
       const old = await this.edges.findSupersededCertificate(peer.fingerprint);
       if (old) {

@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { EdgeIdentity } from './edge-identity.js';
 import type { EdgeRepository, EdgeRow } from './edge-repository.js';
+import { LastSeenBuffer } from './last-seen-buffer.js';
 import type { CertificateAuthority } from './pki/certificate-authority.js';
 import type { WireGuardPeerSync } from './wireguard/peer-sync.js';
 
@@ -39,6 +40,8 @@ export interface EdgeView {
 
 /** Liveness, certificate renewal, revocation and the administrator's view of edges. */
 export class EdgeRegistryService {
+  private readonly lastSeen: LastSeenBuffer;
+
   constructor(
     private readonly edges: EdgeRepository,
     private readonly ca: CertificateAuthority,
@@ -47,17 +50,25 @@ export class EdgeRegistryService {
     private readonly settings: RegistrySettings,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastSeen = new LastSeenBuffer(edges, log);
+  }
+
+  /** Writes buffered heartbeats (on shutdown). */
+  flush(): Promise<void> {
+    return this.lastSeen.flush();
+  }
 
   async heartbeat(
     identity: EdgeIdentity,
     input: { sentAtMs: number; lastRttMs: number; softwareVersion: string },
   ) {
     const now = this.now();
-    await this.edges.touch(identity.edgeId, {
+    this.lastSeen.record({
+      id: identity.edgeId,
       last_seen_at: now,
-      ...(input.lastRttMs > 0 && Number.isFinite(input.lastRttMs) ? { last_rtt_ms: input.lastRttMs } : {}),
-      ...(input.softwareVersion ? { software_version: input.softwareVersion.slice(0, 64) } : {}),
+      last_rtt_ms: input.lastRttMs > 0 && Number.isFinite(input.lastRttMs) ? input.lastRttMs : null,
+      software_version: input.softwareVersion ? input.softwareVersion.slice(0, 64) : null,
     });
     return {
       serverTimeMs: now,
@@ -145,13 +156,22 @@ export class EdgeRegistryService {
   }
 
   private toView(
-    row: EdgeRow,
+    stored: EdgeRow,
     wg: Map<
       string,
       { endpoint: string | null; latestHandshakeAt: number | null; rxBytes: number; txBytes: number }
     >,
   ): EdgeView {
     const now = this.now();
+    const pending = this.lastSeen.peek(stored.id);
+    const row = pending
+      ? {
+          ...stored,
+          last_seen_at: pending.last_seen_at,
+          last_rtt_ms: pending.last_rtt_ms ?? stored.last_rtt_ms,
+          software_version: pending.software_version ?? stored.software_version,
+        }
+      : stored;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const peer = row.wg_public_key ? wg.get(row.wg_public_key) : undefined;
     const offlineAfterMs = 3 * this.settings.heartbeatIntervalSeconds * 1000;

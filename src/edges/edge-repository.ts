@@ -6,7 +6,14 @@ export type EdgeRow = Selectable<EdgesTable>;
 
 /** Edges and the certificates issued to them. */
 export class EdgeRepository {
+  private writes = 0;
+
   constructor(private readonly db: Db) {}
+
+  /** Grows with every write this process makes to edges or their certificates (cache invalidation). */
+  get writeVersion(): number {
+    return this.writes;
+  }
 
   async get(id: string, db: Db = this.db): Promise<EdgeRow | undefined> {
     return db.selectFrom('edges').selectAll().where('id', '=', id).executeTakeFirst();
@@ -75,14 +82,17 @@ export class EdgeRepository {
   }
 
   async insert(row: Insertable<EdgesTable>, db: Db = this.db): Promise<void> {
+    this.writes++;
     await db.insertInto('edges').values(row).execute();
   }
 
   async update(id: string, changes: Updateable<EdgesTable>, db: Db = this.db): Promise<EdgeRow | undefined> {
+    this.writes++;
     return db.updateTable('edges').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
   }
 
   async insertCertificate(row: Insertable<EdgeCertificatesTable>, db: Db = this.db): Promise<void> {
+    this.writes++;
     await db.insertInto('edge_certificates').values(row).execute();
   }
 
@@ -93,6 +103,7 @@ export class EdgeRepository {
     keepSerial: string | null,
     db: Db = this.db,
   ): Promise<void> {
+    this.writes++;
     let q = db
       .updateTable('edge_certificates')
       .set({ revoked_at: at })
@@ -103,14 +114,33 @@ export class EdgeRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    this.writes++;
     const res = await this.db.deleteFrom('edges').where('id', '=', id).executeTakeFirst();
     return res.numDeletedRows > 0n;
   }
 
-  async touch(
-    id: string,
-    changes: { last_seen_at: number; last_rtt_ms?: number | null; software_version?: string | null },
+  /** Liveness of many edges in one transaction (heartbeats are buffered, see LastSeenBuffer). */
+  async touchMany(
+    entries: {
+      id: string;
+      last_seen_at: number;
+      last_rtt_ms: number | null;
+      software_version: string | null;
+    }[],
   ): Promise<void> {
-    await this.db.updateTable('edges').set(changes).where('id', '=', id).execute();
+    if (entries.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const e of entries) {
+        await trx
+          .updateTable('edges')
+          .set({
+            last_seen_at: e.last_seen_at,
+            ...(e.last_rtt_ms !== null ? { last_rtt_ms: e.last_rtt_ms } : {}),
+            ...(e.software_version !== null ? { software_version: e.software_version } : {}),
+          })
+          .where('id', '=', e.id)
+          .execute();
+      }
+    });
   }
 }

@@ -35,6 +35,8 @@ export async function createEdgesModule(
   bus: DomainEventBus,
   metrics: ServiceMetrics,
   log: Logger,
+  /** SQLite data_version, so cached identities notice writes from other processes. */
+  dataVersion: () => number = () => 0,
 ) {
   const pkiDir = path.resolve(config.dataDir, 'pki');
   const ca = await CertificateAuthority.loadOrCreate(pkiDir, log);
@@ -100,10 +102,14 @@ export async function createEdgesModule(
     minNormalSnapshots: config.cameras.minNormalSnapshots,
   });
   const cameraAccess = new CameraAccess(cameraRepo);
-  const identity = new EdgeIdentityResolver(edgeRepo, {
-    requireTunnel: config.edgeApi.requireTunnel,
-    tunnelSubnet: config.wireguard.subnet,
-  });
+  const identity = new EdgeIdentityResolver(
+    edgeRepo,
+    {
+      requireTunnel: config.edgeApi.requireTunnel,
+      tunnelSubnet: config.wireguard.subnet,
+    },
+    dataVersion,
+  );
 
   let server: EdgeApiServer | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -166,6 +172,7 @@ export async function createEdgesModule(
       unsubscribe?.();
       peerSync.stop();
       await server?.stop();
+      await registry.flush();
     },
   };
 }

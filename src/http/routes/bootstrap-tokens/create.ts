@@ -51,14 +51,12 @@ export function createBootstrapTokenRoute(app: TypedApp, deps: RouteDeps): void 
         ...request.body,
         createdBy: `token:${request.principal!.tokenId}`,
       });
-      return reply
-        .code(201)
-        .send({
-          token,
-          caCertificatePem: deps.edges.ca.certPem,
-          enrollmentEndpoint: deps.edges.enrollmentEndpoint,
-          ...view,
-        });
+      return reply.code(201).send({
+        token,
+        caCertificatePem: deps.edges.ca.certPem,
+        enrollmentEndpoint: deps.edges.enrollmentEndpoint,
+        ...view,
+      });
     },
   );
 }

@@ -1,0 +1,179 @@
+/**
+ * bench/edge-api: N simulated edges (default 200), each enrolled and holding its own mTLS HTTP/2
+ * connection, sending heartbeats to a service running in a separate process.
+ *   phase 1 (saturation): every edge sends back-to-back for the duration -> max calls/s, latency;
+ *   phase 2 (fixed rate): 2,000 heartbeats/s spread over the edges -> latency at the target rate.
+ * Target (issue 3): 2,000 heartbeats/s with p99 under 20 ms on the 2-core machine.
+ * Run: npm run bench:edge-api [-- --edges 200 --seconds 10]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
+import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
+import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
+import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EDGES = arg('edges', 200);
+const SECONDS = arg('seconds', 10);
+const RATE = arg('rate', 2000);
+const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-bench-edge-'));
+const port = 19443;
+const config = path.join(dir, 'config.yaml');
+fs.writeFileSync(
+  config,
+  `dataDir: ${dir}/data\nserver: { port: 19080 }\nlog: { level: warn }\nedgeApi: { port: ${port} }\nwireguard: { subnet: 198.51.100.0/23 }\n`,
+);
+const cli = (args: string[]) =>
+  execFileSync(
+    process.execPath,
+    ['--import', tsx, path.join(root, 'src/cli/main.ts'), '--config', config, ...args],
+    { encoding: 'utf8' },
+  );
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+/** utime + stime of a process, ms (clock ticks are 10 ms on Linux). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+function report(
+  name: string,
+  latencies: number[],
+  seconds: number,
+  errors: number,
+  serverCpuMs: number,
+): void {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  console.log(
+    `${name.padEnd(24)} ${String(latencies.length).padStart(7)} calls  ${(latencies.length / seconds).toFixed(0).padStart(6)} calls/s  p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms  max ${sorted.at(-1)?.toFixed(1)} ms  errors ${errors}`,
+  );
+  const perCall = (serverCpuMs * 1000) / Math.max(1, latencies.length);
+  console.log(
+    `${''.padEnd(24)} server CPU ${((serverCpuMs / 1000 / seconds) * 100).toFixed(0)}% of one core, ${perCall.toFixed(0)} us per call -> ${(1e6 / perCall).toFixed(0)} calls/s per server core`,
+  );
+}
+
+const issued = JSON.parse(
+  cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
+) as { token: string; caCertificatePem: string };
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
+    path.join(root, 'dist/cli/main.js'),
+    '--config',
+    config,
+    'serve',
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+try {
+  const endpoint = `127.0.0.1:${port}`;
+  const caPem = issued.caCertificatePem;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({});
+    } catch (err) {
+      if (!/ECONNREFUSED/.test(String(err))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  console.log(
+    `bench/edge-api: ${EDGES} edges, ${os.cpus().length} cores, service in its own process (pid ${server.pid}), RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
+  );
+
+  const started = performance.now();
+  const edges: ReturnType<typeof edgeClient<typeof EdgeService>>[] = [];
+  for (let i = 0; i < EDGES; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, EDGES - i) }, async (_, k) => {
+        const name = `bench-${i + k}`;
+        const keys = await createEdgeKeyMaterial(name);
+        const res = await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({
+          bootstrapToken: issued.token,
+          edgeName: name,
+          wireguardPublicKey: keys.wireguard.publicKey,
+          csrPem: keys.csrPem,
+        });
+        // One transport per edge: its own HTTP/2 connection with its own client certificate.
+        edges.push(
+          edgeClient(
+            EdgeService,
+            edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: keys.tlsKeyPem }),
+          ),
+        );
+      }),
+    );
+  }
+  const enrolSeconds = (performance.now() - started) / 1000;
+  console.log(
+    `enrolment: ${EDGES} edges in ${enrolSeconds.toFixed(1)} s (${(EDGES / enrolSeconds).toFixed(0)}/s, key generation on the client included)`,
+  );
+  await Promise.all(edges.map((e) => e.heartbeat({}))); // open every connection
+  console.log(`connections open: server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`);
+
+  // Phase 1: saturation.
+  let cpu = cpuMs(server.pid!);
+  let latencies: number[] = [];
+  let errors = 0;
+  let end = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    edges.map(async (edge) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  report('saturation (closed loop)', latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
+
+  // Phase 2: fixed total rate, each edge on its own schedule.
+  cpu = cpuMs(server.pid!);
+  latencies = [];
+  errors = 0;
+  const perEdgeInterval = (1000 * EDGES) / RATE;
+  end = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    edges.map(async (edge, i) => {
+      let next = performance.now() + (i * perEdgeInterval) / EDGES;
+      while (next < end) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const t = performance.now();
+        try {
+          await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+        next += perEdgeInterval;
+      }
+    }),
+  );
+  report(`fixed ${RATE}/s (open loop)`, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
+  console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
