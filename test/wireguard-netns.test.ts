@@ -27,9 +27,11 @@ const why =
       ? 'wireguard-tools not installed'
       : !has('wireguard-go')
         ? 'wireguard-go not installed'
-        : !fs.existsSync('/dev/net/tun')
-          ? 'no /dev/net/tun'
-          : '';
+        : !has('ping')
+          ? 'ping not installed'
+          : !fs.existsSync('/dev/net/tun')
+            ? 'no /dev/net/tun'
+            : '';
 
 const id = randomBytes(3).toString('hex');
 const HUB = `uvmt-hub-${id}`;
@@ -193,6 +195,10 @@ describe('WireGuard tunnel between two network namespaces', { skip: why || false
     inNs(EDGE, 'ip', ['address', 'add', identity.wireguard.edgeAddress, 'dev', WG_EDGE]);
     inNs(EDGE, 'ip', ['link', 'set', 'up', 'dev', WG_EDGE]);
     inNs(EDGE, 'ip', ['route', 'add', '198.51.100.1/32', 'dev', WG_EDGE]);
+
+    // Positive control for the check after revocation: the tunnel carries ICMP now.
+    const pingBefore = spawnSync('ip', ['netns', 'exec', EDGE, 'ping', '-c', '1', '-W', '2', '198.51.100.1']);
+    assert.equal(pingBefore.status, 0, `ping through the tunnel: ${pingBefore.stderr}`);
 
     const viaTunnel = edgeCli(['heartbeat', '--state-dir', stateDir]);
     assert.ok(viaTunnel.ok, viaTunnel.out);
