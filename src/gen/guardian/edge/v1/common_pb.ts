@@ -6,25 +6,22 @@
 // go to guardian.edge.v2, never into v1. Times are google.protobuf.Timestamp-free int64
 // milliseconds since the Unix epoch (UTC) to keep edge code simple.
 
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/common.proto.
  */
-export const file_guardian_edge_v1_common: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Ch1ndWFyZGlhbi9lZGdlL3YxL2NvbW1vbi5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSI1CgNCb3gSCgoCeDEYASABKAISCgoCeTEYAiABKAISCgoCeDIYAyABKAISCgoCeTIYBCABKAIiUgoJRGV0ZWN0aW9uEhIKCmNsYXNzX25hbWUYASABKAkSDQoFc2NvcmUYAiABKAISIgoDYm94GAMgASgLMhUuZ3VhcmRpYW4uZWRnZS52MS5Cb3giPAoKQ29uZGl0aW9ucxINCgVsaWdodBgBIAEoCRIPCgd3ZWF0aGVyGAIgASgJEg4KBnNlYXNvbhgDIAEoCWIGcHJvdG8z',
-  );
+export const file_guardian_edge_v1_common: GenFile = /*@__PURE__*/
+  fileDesc("Ch1ndWFyZGlhbi9lZGdlL3YxL2NvbW1vbi5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSI1CgNCb3gSCgoCeDEYASABKAISCgoCeTEYAiABKAISCgoCeDIYAyABKAISCgoCeTIYBCABKAIiUgoJRGV0ZWN0aW9uEhIKCmNsYXNzX25hbWUYASABKAkSDQoFc2NvcmUYAiABKAISIgoDYm94GAMgASgLMhUuZ3VhcmRpYW4uZWRnZS52MS5Cb3giPAoKQ29uZGl0aW9ucxINCgVsaWdodBgBIAEoCRIPCgd3ZWF0aGVyGAIgASgJEg4KBnNlYXNvbhgDIAEoCWIGcHJvdG8z");
 
 /**
  * A box in image pixels, top-left origin.
  *
  * @generated from message guardian.edge.v1.Box
  */
-export type Box = Message<'guardian.edge.v1.Box'> & {
+export type Box = Message<"guardian.edge.v1.Box"> & {
   /**
    * @generated from field: float x1 = 1;
    */
@@ -50,14 +47,15 @@ export type Box = Message<'guardian.edge.v1.Box'> & {
  * Describes the message guardian.edge.v1.Box.
  * Use `create(BoxSchema)` to create a new message.
  */
-export const BoxSchema: GenMessage<Box> = /*@__PURE__*/ messageDesc(file_guardian_edge_v1_common, 0);
+export const BoxSchema: GenMessage<Box> = /*@__PURE__*/
+  messageDesc(file_guardian_edge_v1_common, 0);
 
 /**
  * An object an edge or the service detected.
  *
  * @generated from message guardian.edge.v1.Detection
  */
-export type Detection = Message<'guardian.edge.v1.Detection'> & {
+export type Detection = Message<"guardian.edge.v1.Detection"> & {
   /**
    * COCO class name, e.g. "person", "car".
    *
@@ -82,8 +80,7 @@ export type Detection = Message<'guardian.edge.v1.Detection'> & {
  * Describes the message guardian.edge.v1.Detection.
  * Use `create(DetectionSchema)` to create a new message.
  */
-export const DetectionSchema: GenMessage<Detection> =
-  /*@__PURE__*/
+export const DetectionSchema: GenMessage<Detection> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_common, 1);
 
 /**
@@ -91,7 +88,7 @@ export const DetectionSchema: GenMessage<Detection> =
  *
  * @generated from message guardian.edge.v1.Conditions
  */
-export type Conditions = Message<'guardian.edge.v1.Conditions'> & {
+export type Conditions = Message<"guardian.edge.v1.Conditions"> & {
   /**
    * "day", "night", "dusk" or "dawn".
    *
@@ -118,6 +115,6 @@ export type Conditions = Message<'guardian.edge.v1.Conditions'> & {
  * Describes the message guardian.edge.v1.Conditions.
  * Use `create(ConditionsSchema)` to create a new message.
  */
-export const ConditionsSchema: GenMessage<Conditions> =
-  /*@__PURE__*/
+export const ConditionsSchema: GenMessage<Conditions> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_common, 2);
+

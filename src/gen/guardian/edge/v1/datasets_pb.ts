@@ -2,26 +2,22 @@
 // @generated from file guardian/edge/v1/datasets.proto (package guardian.edge.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Conditions } from './common_pb.js';
-import { file_guardian_edge_v1_common } from './common_pb.js';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Conditions } from "./common_pb.js";
+import { file_guardian_edge_v1_common } from "./common_pb.js";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/datasets.proto.
  */
-export const file_guardian_edge_v1_datasets: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Ch9ndWFyZGlhbi9lZGdlL3YxL2RhdGFzZXRzLnByb3RvEhBndWFyZGlhbi5lZGdlLnYxIpMBChZVcGxvYWRTbmFwc2hvdHNSZXF1ZXN0EhEKCWNhbWVyYV9pZBgBIAEoCRINCgVsYWJlbBgCIAEoCRINCgVpbWFnZRgDIAEoDBIWCg5jYXB0dXJlZF9hdF9tcxgEIAEoAxIwCgpjb25kaXRpb25zGAUgASgLMhwuZ3VhcmRpYW4uZWRnZS52MS5Db25kaXRpb25zImQKF1VwbG9hZFNuYXBzaG90c1Jlc3BvbnNlEhIKCmRhdGFzZXRfaWQYASABKAkSEAoIYWNjZXB0ZWQYAiABKA0SEgoKZHVwbGljYXRlcxgDIAEoDRIPCgdyZWZ1c2VkGAQgAygJMnoKDkRhdGFzZXRTZXJ2aWNlEmgKD1VwbG9hZFNuYXBzaG90cxIoLmd1YXJkaWFuLmVkZ2UudjEuVXBsb2FkU25hcHNob3RzUmVxdWVzdBopLmd1YXJkaWFuLmVkZ2UudjEuVXBsb2FkU25hcHNob3RzUmVzcG9uc2UoAWIGcHJvdG8z',
-    [file_guardian_edge_v1_common],
-  );
+export const file_guardian_edge_v1_datasets: GenFile = /*@__PURE__*/
+  fileDesc("Ch9ndWFyZGlhbi9lZGdlL3YxL2RhdGFzZXRzLnByb3RvEhBndWFyZGlhbi5lZGdlLnYxIpMBChZVcGxvYWRTbmFwc2hvdHNSZXF1ZXN0EhEKCWNhbWVyYV9pZBgBIAEoCRINCgVsYWJlbBgCIAEoCRINCgVpbWFnZRgDIAEoDBIWCg5jYXB0dXJlZF9hdF9tcxgEIAEoAxIwCgpjb25kaXRpb25zGAUgASgLMhwuZ3VhcmRpYW4uZWRnZS52MS5Db25kaXRpb25zImQKF1VwbG9hZFNuYXBzaG90c1Jlc3BvbnNlEhIKCmRhdGFzZXRfaWQYASABKAkSEAoIYWNjZXB0ZWQYAiABKA0SEgoKZHVwbGljYXRlcxgDIAEoDRIPCgdyZWZ1c2VkGAQgAygJMnoKDkRhdGFzZXRTZXJ2aWNlEmgKD1VwbG9hZFNuYXBzaG90cxIoLmd1YXJkaWFuLmVkZ2UudjEuVXBsb2FkU25hcHNob3RzUmVxdWVzdBopLmd1YXJkaWFuLmVkZ2UudjEuVXBsb2FkU25hcHNob3RzUmVzcG9uc2UoAWIGcHJvdG8z", [file_guardian_edge_v1_common]);
 
 /**
  * @generated from message guardian.edge.v1.UploadSnapshotsRequest
  */
-export type UploadSnapshotsRequest = Message<'guardian.edge.v1.UploadSnapshotsRequest'> & {
+export type UploadSnapshotsRequest = Message<"guardian.edge.v1.UploadSnapshotsRequest"> & {
   /**
    * @generated from field: string camera_id = 1;
    */
@@ -56,14 +52,13 @@ export type UploadSnapshotsRequest = Message<'guardian.edge.v1.UploadSnapshotsRe
  * Describes the message guardian.edge.v1.UploadSnapshotsRequest.
  * Use `create(UploadSnapshotsRequestSchema)` to create a new message.
  */
-export const UploadSnapshotsRequestSchema: GenMessage<UploadSnapshotsRequest> =
-  /*@__PURE__*/
+export const UploadSnapshotsRequestSchema: GenMessage<UploadSnapshotsRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_datasets, 0);
 
 /**
  * @generated from message guardian.edge.v1.UploadSnapshotsResponse
  */
-export type UploadSnapshotsResponse = Message<'guardian.edge.v1.UploadSnapshotsResponse'> & {
+export type UploadSnapshotsResponse = Message<"guardian.edge.v1.UploadSnapshotsResponse"> & {
   /**
    * @generated from field: string dataset_id = 1;
    */
@@ -91,8 +86,7 @@ export type UploadSnapshotsResponse = Message<'guardian.edge.v1.UploadSnapshotsR
  * Describes the message guardian.edge.v1.UploadSnapshotsResponse.
  * Use `create(UploadSnapshotsResponseSchema)` to create a new message.
  */
-export const UploadSnapshotsResponseSchema: GenMessage<UploadSnapshotsResponse> =
-  /*@__PURE__*/
+export const UploadSnapshotsResponseSchema: GenMessage<UploadSnapshotsResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_datasets, 1);
 
 /**
@@ -107,8 +101,10 @@ export const DatasetService: GenService<{
    * @generated from rpc guardian.edge.v1.DatasetService.UploadSnapshots
    */
   uploadSnapshots: {
-    methodKind: 'client_streaming';
+    methodKind: "client_streaming";
     input: typeof UploadSnapshotsRequestSchema;
     output: typeof UploadSnapshotsResponseSchema;
-  };
-}> = /*@__PURE__*/ serviceDesc(file_guardian_edge_v1_datasets, 0);
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_guardian_edge_v1_datasets, 0);
+

@@ -2,23 +2,20 @@
 // @generated from file guardian/edge/v1/edge.proto (package guardian.edge.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/edge.proto.
  */
-export const file_guardian_edge_v1_edge: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'ChtndWFyZGlhbi9lZGdlL3YxL2VkZ2UucHJvdG8SEGd1YXJkaWFuLmVkZ2UudjEiVQoQSGVhcnRiZWF0UmVxdWVzdBISCgpzZW50X2F0X21zGAEgASgDEhMKC2xhc3RfcnR0X21zGAIgASgBEhgKEHNvZnR3YXJlX3ZlcnNpb24YAyABKAkihwEKEUhlYXJ0YmVhdFJlc3BvbnNlEhYKDnNlcnZlcl90aW1lX21zGAEgASgDEhkKEWVjaG9lZF9zZW50X2F0X21zGAIgASgDEh4KFm5leHRfaGVhcnRiZWF0X3NlY29uZHMYAyABKA0SHwoXY2VydGlmaWNhdGVfcmVuZXdhbF9kdWUYBCABKAgisAIKCkNhbWVyYUluZm8SEQoJY2FtZXJhX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSKgoEa2luZBgDIAEoDjIcLmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhS2luZBINCgV3aWR0aBgEIAEoDRIOCgZoZWlnaHQYBSABKA0SCwoDZnBzGAYgASgCEloKGGxhYmVsbGVkX3NuYXBzaG90X2NvdW50cxgHIAMoCzI4Lmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhSW5mby5MYWJlbGxlZFNuYXBzaG90Q291bnRzRW50cnkSDgoGb25saW5lGAggASgIGj0KG0xhYmVsbGVkU25hcHNob3RDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKA06AjgBInoKE1J1bnRpbWVDYXBhYmlsaXRpZXMSEAoIcnVudGltZXMYASADKAkSEQoJbWF4X29wc2V0GAIgASgNEhcKD21heF9tb2RlbF9ieXRlcxgDIAEoBBITCgtpbnB1dF9zaXplcxgEIAMoCRIQCghoYXJkd2FyZRgFIAEoCSKaAQoXU3luY0NhcGFiaWxpdGllc1JlcXVlc3QSLQoHY2FtZXJhcxgBIAMoCzIcLmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhSW5mbxI2CgdydW50aW1lGAIgASgLMiUuZ3VhcmRpYW4uZWRnZS52MS5SdW50aW1lQ2FwYWJpbGl0aWVzEhgKEHNvZnR3YXJlX3ZlcnNpb24YAyABKAkimgEKDENhbWVyYVN0YXR1cxIRCgljYW1lcmFfaWQYASABKAkSDwoHYWxsb3dlZBgCIAEoCBI0CglyZWFkaW5lc3MYAyABKA4yIS5ndWFyZGlhbi5lZGdlLnYxLkNhbWVyYVJlYWRpbmVzcxIgChhub3JtYWxfc25hcHNob3RzX21pc3NpbmcYBCABKA0SDgoGcmVhc29uGAUgASgJIksKGFN5bmNDYXBhYmlsaXRpZXNSZXNwb25zZRIvCgdjYW1lcmFzGAEgAygLMh4uZ3VhcmRpYW4uZWRnZS52MS5DYW1lcmFTdGF0dXMiKgoXUmVuZXdDZXJ0aWZpY2F0ZVJlcXVlc3QSDwoHY3NyX3BlbRgBIAEoCSJyChhSZW5ld0NlcnRpZmljYXRlUmVzcG9uc2USFwoPY2VydGlmaWNhdGVfcGVtGAEgASgJEhoKEmNhX2NlcnRpZmljYXRlX3BlbRgCIAEoCRIhChljZXJ0aWZpY2F0ZV9leHBpcmVzX2F0X21zGAMgASgDKlQKCkNhbWVyYUtpbmQSGwoXQ0FNRVJBX0tJTkRfVU5TUEVDSUZJRUQQABIUChBDQU1FUkFfS0lORF9SVFNQEAESEwoPQ0FNRVJBX0tJTkRfVVNCEAIqxgEKD0NhbWVyYVJlYWRpbmVzcxIgChxDQU1FUkFfUkVBRElORVNTX1VOU1BFQ0lGSUVEEAASJAogQ0FNRVJBX1JFQURJTkVTU19ORUVEU19TTkFQU0hPVFMQARInCiNDQU1FUkFfUkVBRElORVNTX1JFQURZX0ZPUl9UUkFJTklORxACEh0KGUNBTUVSQV9SRUFESU5FU1NfVFJBSU5JTkcQAxIjCh9DQU1FUkFfUkVBRElORVNTX01PREVMX0RFUExPWUVEEAQyuQIKC0VkZ2VTZXJ2aWNlElQKCUhlYXJ0YmVhdBIiLmd1YXJkaWFuLmVkZ2UudjEuSGVhcnRiZWF0UmVxdWVzdBojLmd1YXJkaWFuLmVkZ2UudjEuSGVhcnRiZWF0UmVzcG9uc2USaQoQU3luY0NhcGFiaWxpdGllcxIpLmd1YXJkaWFuLmVkZ2UudjEuU3luY0NhcGFiaWxpdGllc1JlcXVlc3QaKi5ndWFyZGlhbi5lZGdlLnYxLlN5bmNDYXBhYmlsaXRpZXNSZXNwb25zZRJpChBSZW5ld0NlcnRpZmljYXRlEikuZ3VhcmRpYW4uZWRnZS52MS5SZW5ld0NlcnRpZmljYXRlUmVxdWVzdBoqLmd1YXJkaWFuLmVkZ2UudjEuUmVuZXdDZXJ0aWZpY2F0ZVJlc3BvbnNlYgZwcm90bzM',
-  );
+export const file_guardian_edge_v1_edge: GenFile = /*@__PURE__*/
+  fileDesc("ChtndWFyZGlhbi9lZGdlL3YxL2VkZ2UucHJvdG8SEGd1YXJkaWFuLmVkZ2UudjEiVQoQSGVhcnRiZWF0UmVxdWVzdBISCgpzZW50X2F0X21zGAEgASgDEhMKC2xhc3RfcnR0X21zGAIgASgBEhgKEHNvZnR3YXJlX3ZlcnNpb24YAyABKAkihwEKEUhlYXJ0YmVhdFJlc3BvbnNlEhYKDnNlcnZlcl90aW1lX21zGAEgASgDEhkKEWVjaG9lZF9zZW50X2F0X21zGAIgASgDEh4KFm5leHRfaGVhcnRiZWF0X3NlY29uZHMYAyABKA0SHwoXY2VydGlmaWNhdGVfcmVuZXdhbF9kdWUYBCABKAgisAIKCkNhbWVyYUluZm8SEQoJY2FtZXJhX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSKgoEa2luZBgDIAEoDjIcLmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhS2luZBINCgV3aWR0aBgEIAEoDRIOCgZoZWlnaHQYBSABKA0SCwoDZnBzGAYgASgCEloKGGxhYmVsbGVkX3NuYXBzaG90X2NvdW50cxgHIAMoCzI4Lmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhSW5mby5MYWJlbGxlZFNuYXBzaG90Q291bnRzRW50cnkSDgoGb25saW5lGAggASgIGj0KG0xhYmVsbGVkU25hcHNob3RDb3VudHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKA06AjgBInoKE1J1bnRpbWVDYXBhYmlsaXRpZXMSEAoIcnVudGltZXMYASADKAkSEQoJbWF4X29wc2V0GAIgASgNEhcKD21heF9tb2RlbF9ieXRlcxgDIAEoBBITCgtpbnB1dF9zaXplcxgEIAMoCRIQCghoYXJkd2FyZRgFIAEoCSKaAQoXU3luY0NhcGFiaWxpdGllc1JlcXVlc3QSLQoHY2FtZXJhcxgBIAMoCzIcLmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhSW5mbxI2CgdydW50aW1lGAIgASgLMiUuZ3VhcmRpYW4uZWRnZS52MS5SdW50aW1lQ2FwYWJpbGl0aWVzEhgKEHNvZnR3YXJlX3ZlcnNpb24YAyABKAkimgEKDENhbWVyYVN0YXR1cxIRCgljYW1lcmFfaWQYASABKAkSDwoHYWxsb3dlZBgCIAEoCBI0CglyZWFkaW5lc3MYAyABKA4yIS5ndWFyZGlhbi5lZGdlLnYxLkNhbWVyYVJlYWRpbmVzcxIgChhub3JtYWxfc25hcHNob3RzX21pc3NpbmcYBCABKA0SDgoGcmVhc29uGAUgASgJIksKGFN5bmNDYXBhYmlsaXRpZXNSZXNwb25zZRIvCgdjYW1lcmFzGAEgAygLMh4uZ3VhcmRpYW4uZWRnZS52MS5DYW1lcmFTdGF0dXMiKgoXUmVuZXdDZXJ0aWZpY2F0ZVJlcXVlc3QSDwoHY3NyX3BlbRgBIAEoCSJyChhSZW5ld0NlcnRpZmljYXRlUmVzcG9uc2USFwoPY2VydGlmaWNhdGVfcGVtGAEgASgJEhoKEmNhX2NlcnRpZmljYXRlX3BlbRgCIAEoCRIhChljZXJ0aWZpY2F0ZV9leHBpcmVzX2F0X21zGAMgASgDKlQKCkNhbWVyYUtpbmQSGwoXQ0FNRVJBX0tJTkRfVU5TUEVDSUZJRUQQABIUChBDQU1FUkFfS0lORF9SVFNQEAESEwoPQ0FNRVJBX0tJTkRfVVNCEAIqxgEKD0NhbWVyYVJlYWRpbmVzcxIgChxDQU1FUkFfUkVBRElORVNTX1VOU1BFQ0lGSUVEEAASJAogQ0FNRVJBX1JFQURJTkVTU19ORUVEU19TTkFQU0hPVFMQARInCiNDQU1FUkFfUkVBRElORVNTX1JFQURZX0ZPUl9UUkFJTklORxACEh0KGUNBTUVSQV9SRUFESU5FU1NfVFJBSU5JTkcQAxIjCh9DQU1FUkFfUkVBRElORVNTX01PREVMX0RFUExPWUVEEAQyuQIKC0VkZ2VTZXJ2aWNlElQKCUhlYXJ0YmVhdBIiLmd1YXJkaWFuLmVkZ2UudjEuSGVhcnRiZWF0UmVxdWVzdBojLmd1YXJkaWFuLmVkZ2UudjEuSGVhcnRiZWF0UmVzcG9uc2USaQoQU3luY0NhcGFiaWxpdGllcxIpLmd1YXJkaWFuLmVkZ2UudjEuU3luY0NhcGFiaWxpdGllc1JlcXVlc3QaKi5ndWFyZGlhbi5lZGdlLnYxLlN5bmNDYXBhYmlsaXRpZXNSZXNwb25zZRJpChBSZW5ld0NlcnRpZmljYXRlEikuZ3VhcmRpYW4uZWRnZS52MS5SZW5ld0NlcnRpZmljYXRlUmVxdWVzdBoqLmd1YXJkaWFuLmVkZ2UudjEuUmVuZXdDZXJ0aWZpY2F0ZVJlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message guardian.edge.v1.HeartbeatRequest
  */
-export type HeartbeatRequest = Message<'guardian.edge.v1.HeartbeatRequest'> & {
+export type HeartbeatRequest = Message<"guardian.edge.v1.HeartbeatRequest"> & {
   /**
    * When the edge sent it (its clock), ms since epoch.
    *
@@ -45,14 +42,13 @@ export type HeartbeatRequest = Message<'guardian.edge.v1.HeartbeatRequest'> & {
  * Describes the message guardian.edge.v1.HeartbeatRequest.
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
-export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> =
-  /*@__PURE__*/
+export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 0);
 
 /**
  * @generated from message guardian.edge.v1.HeartbeatResponse
  */
-export type HeartbeatResponse = Message<'guardian.edge.v1.HeartbeatResponse'> & {
+export type HeartbeatResponse = Message<"guardian.edge.v1.HeartbeatResponse"> & {
   /**
    * The service's clock, ms since epoch (the edge can estimate its clock skew).
    *
@@ -86,14 +82,13 @@ export type HeartbeatResponse = Message<'guardian.edge.v1.HeartbeatResponse'> & 
  * Describes the message guardian.edge.v1.HeartbeatResponse.
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
-export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> =
-  /*@__PURE__*/
+export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 1);
 
 /**
  * @generated from message guardian.edge.v1.CameraInfo
  */
-export type CameraInfo = Message<'guardian.edge.v1.CameraInfo'> & {
+export type CameraInfo = Message<"guardian.edge.v1.CameraInfo"> & {
   /**
    * Camera id, unique across the whole deployment: 1-100 characters, letters, digits, '-', '_', '.'.
    *
@@ -147,14 +142,13 @@ export type CameraInfo = Message<'guardian.edge.v1.CameraInfo'> & {
  * Describes the message guardian.edge.v1.CameraInfo.
  * Use `create(CameraInfoSchema)` to create a new message.
  */
-export const CameraInfoSchema: GenMessage<CameraInfo> =
-  /*@__PURE__*/
+export const CameraInfoSchema: GenMessage<CameraInfo> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 2);
 
 /**
  * @generated from message guardian.edge.v1.RuntimeCapabilities
  */
-export type RuntimeCapabilities = Message<'guardian.edge.v1.RuntimeCapabilities'> & {
+export type RuntimeCapabilities = Message<"guardian.edge.v1.RuntimeCapabilities"> & {
   /**
    * Inference runtimes available, e.g. "onnxruntime", "openvino".
    *
@@ -195,14 +189,13 @@ export type RuntimeCapabilities = Message<'guardian.edge.v1.RuntimeCapabilities'
  * Describes the message guardian.edge.v1.RuntimeCapabilities.
  * Use `create(RuntimeCapabilitiesSchema)` to create a new message.
  */
-export const RuntimeCapabilitiesSchema: GenMessage<RuntimeCapabilities> =
-  /*@__PURE__*/
+export const RuntimeCapabilitiesSchema: GenMessage<RuntimeCapabilities> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 3);
 
 /**
  * @generated from message guardian.edge.v1.SyncCapabilitiesRequest
  */
-export type SyncCapabilitiesRequest = Message<'guardian.edge.v1.SyncCapabilitiesRequest'> & {
+export type SyncCapabilitiesRequest = Message<"guardian.edge.v1.SyncCapabilitiesRequest"> & {
   /**
    * @generated from field: repeated guardian.edge.v1.CameraInfo cameras = 1;
    */
@@ -223,14 +216,13 @@ export type SyncCapabilitiesRequest = Message<'guardian.edge.v1.SyncCapabilities
  * Describes the message guardian.edge.v1.SyncCapabilitiesRequest.
  * Use `create(SyncCapabilitiesRequestSchema)` to create a new message.
  */
-export const SyncCapabilitiesRequestSchema: GenMessage<SyncCapabilitiesRequest> =
-  /*@__PURE__*/
+export const SyncCapabilitiesRequestSchema: GenMessage<SyncCapabilitiesRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 4);
 
 /**
  * @generated from message guardian.edge.v1.CameraStatus
  */
-export type CameraStatus = Message<'guardian.edge.v1.CameraStatus'> & {
+export type CameraStatus = Message<"guardian.edge.v1.CameraStatus"> & {
   /**
    * @generated from field: string camera_id = 1;
    */
@@ -268,14 +260,13 @@ export type CameraStatus = Message<'guardian.edge.v1.CameraStatus'> & {
  * Describes the message guardian.edge.v1.CameraStatus.
  * Use `create(CameraStatusSchema)` to create a new message.
  */
-export const CameraStatusSchema: GenMessage<CameraStatus> =
-  /*@__PURE__*/
+export const CameraStatusSchema: GenMessage<CameraStatus> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 5);
 
 /**
  * @generated from message guardian.edge.v1.SyncCapabilitiesResponse
  */
-export type SyncCapabilitiesResponse = Message<'guardian.edge.v1.SyncCapabilitiesResponse'> & {
+export type SyncCapabilitiesResponse = Message<"guardian.edge.v1.SyncCapabilitiesResponse"> & {
   /**
    * @generated from field: repeated guardian.edge.v1.CameraStatus cameras = 1;
    */
@@ -286,14 +277,13 @@ export type SyncCapabilitiesResponse = Message<'guardian.edge.v1.SyncCapabilitie
  * Describes the message guardian.edge.v1.SyncCapabilitiesResponse.
  * Use `create(SyncCapabilitiesResponseSchema)` to create a new message.
  */
-export const SyncCapabilitiesResponseSchema: GenMessage<SyncCapabilitiesResponse> =
-  /*@__PURE__*/
+export const SyncCapabilitiesResponseSchema: GenMessage<SyncCapabilitiesResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 6);
 
 /**
  * @generated from message guardian.edge.v1.RenewCertificateRequest
  */
-export type RenewCertificateRequest = Message<'guardian.edge.v1.RenewCertificateRequest'> & {
+export type RenewCertificateRequest = Message<"guardian.edge.v1.RenewCertificateRequest"> & {
   /**
    * A new CSR (PEM), ideally for a new key.
    *
@@ -306,14 +296,13 @@ export type RenewCertificateRequest = Message<'guardian.edge.v1.RenewCertificate
  * Describes the message guardian.edge.v1.RenewCertificateRequest.
  * Use `create(RenewCertificateRequestSchema)` to create a new message.
  */
-export const RenewCertificateRequestSchema: GenMessage<RenewCertificateRequest> =
-  /*@__PURE__*/
+export const RenewCertificateRequestSchema: GenMessage<RenewCertificateRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 7);
 
 /**
  * @generated from message guardian.edge.v1.RenewCertificateResponse
  */
-export type RenewCertificateResponse = Message<'guardian.edge.v1.RenewCertificateResponse'> & {
+export type RenewCertificateResponse = Message<"guardian.edge.v1.RenewCertificateResponse"> & {
   /**
    * @generated from field: string certificate_pem = 1;
    */
@@ -334,8 +323,7 @@ export type RenewCertificateResponse = Message<'guardian.edge.v1.RenewCertificat
  * Describes the message guardian.edge.v1.RenewCertificateResponse.
  * Use `create(RenewCertificateResponseSchema)` to create a new message.
  */
-export const RenewCertificateResponseSchema: GenMessage<RenewCertificateResponse> =
-  /*@__PURE__*/
+export const RenewCertificateResponseSchema: GenMessage<RenewCertificateResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_edge, 8);
 
 /**
@@ -361,7 +349,8 @@ export enum CameraKind {
 /**
  * Describes the enum guardian.edge.v1.CameraKind.
  */
-export const CameraKindSchema: GenEnum<CameraKind> = /*@__PURE__*/ enumDesc(file_guardian_edge_v1_edge, 0);
+export const CameraKindSchema: GenEnum<CameraKind> = /*@__PURE__*/
+  enumDesc(file_guardian_edge_v1_edge, 0);
 
 /**
  * @generated from enum guardian.edge.v1.CameraReadiness
@@ -398,8 +387,7 @@ export enum CameraReadiness {
 /**
  * Describes the enum guardian.edge.v1.CameraReadiness.
  */
-export const CameraReadinessSchema: GenEnum<CameraReadiness> =
-  /*@__PURE__*/
+export const CameraReadinessSchema: GenEnum<CameraReadiness> = /*@__PURE__*/
   enumDesc(file_guardian_edge_v1_edge, 1);
 
 /**
@@ -415,10 +403,10 @@ export const EdgeService: GenService<{
    * @generated from rpc guardian.edge.v1.EdgeService.Heartbeat
    */
   heartbeat: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof HeartbeatRequestSchema;
     output: typeof HeartbeatResponseSchema;
-  };
+  },
   /**
    * Reports the edge's cameras and runtime capabilities; the service answers with what it expects
    * of each camera (readiness). Cameras not in the list are marked offline, not deleted.
@@ -426,10 +414,10 @@ export const EdgeService: GenService<{
    * @generated from rpc guardian.edge.v1.EdgeService.SyncCapabilities
    */
   syncCapabilities: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof SyncCapabilitiesRequestSchema;
     output: typeof SyncCapabilitiesResponseSchema;
-  };
+  },
   /**
    * A new certificate for a new CSR, before the current one expires. The old certificate stops
    * working as soon as the new one is issued.
@@ -437,8 +425,10 @@ export const EdgeService: GenService<{
    * @generated from rpc guardian.edge.v1.EdgeService.RenewCertificate
    */
   renewCertificate: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof RenewCertificateRequestSchema;
     output: typeof RenewCertificateResponseSchema;
-  };
-}> = /*@__PURE__*/ serviceDesc(file_guardian_edge_v1_edge, 0);
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_guardian_edge_v1_edge, 0);
+

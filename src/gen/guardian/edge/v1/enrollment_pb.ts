@@ -2,23 +2,20 @@
 // @generated from file guardian/edge/v1/enrollment.proto (package guardian.edge.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/enrollment.proto.
  */
-export const file_guardian_edge_v1_enrollment: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'CiFndWFyZGlhbi9lZGdlL3YxL2Vucm9sbG1lbnQucHJvdG8SEGd1YXJkaWFuLmVkZ2UudjEihAEKDUVucm9sbFJlcXVlc3QSFwoPYm9vdHN0cmFwX3Rva2VuGAEgASgJEhEKCWVkZ2VfbmFtZRgCIAEoCRIcChR3aXJlZ3VhcmRfcHVibGljX2tleRgDIAEoCRIPCgdjc3JfcGVtGAQgASgJEhgKEHNvZnR3YXJlX3ZlcnNpb24YBSABKAki3wEKDkVucm9sbFJlc3BvbnNlEg8KB2VkZ2VfaWQYASABKAkSFwoPY2VydGlmaWNhdGVfcGVtGAIgASgJEhoKEmNhX2NlcnRpZmljYXRlX3BlbRgDIAEoCRIhChljZXJ0aWZpY2F0ZV9leHBpcmVzX2F0X21zGAQgASgDEjQKCXdpcmVndWFyZBgFIAEoCzIhLmd1YXJkaWFuLmVkZ2UudjEuV2lyZUd1YXJkQ29uZmlnEhUKDWdycGNfZW5kcG9pbnQYBiABKAkSFwoPYWxsb3dlZF9jYW1lcmFzGAcgAygJIq4BCg9XaXJlR3VhcmRDb25maWcSGQoRc2VydmVyX3B1YmxpY19rZXkYASABKAkSFwoPc2VydmVyX2VuZHBvaW50GAIgASgJEhQKDGVkZ2VfYWRkcmVzcxgDIAEoCRIWCg5zZXJ2ZXJfYWRkcmVzcxgEIAEoCRITCgthbGxvd2VkX2lwcxgFIAMoCRIkChxwZXJzaXN0ZW50X2tlZXBhbGl2ZV9zZWNvbmRzGAYgASgNMmAKEUVucm9sbG1lbnRTZXJ2aWNlEksKBkVucm9sbBIfLmd1YXJkaWFuLmVkZ2UudjEuRW5yb2xsUmVxdWVzdBogLmd1YXJkaWFuLmVkZ2UudjEuRW5yb2xsUmVzcG9uc2ViBnByb3RvMw',
-  );
+export const file_guardian_edge_v1_enrollment: GenFile = /*@__PURE__*/
+  fileDesc("CiFndWFyZGlhbi9lZGdlL3YxL2Vucm9sbG1lbnQucHJvdG8SEGd1YXJkaWFuLmVkZ2UudjEihAEKDUVucm9sbFJlcXVlc3QSFwoPYm9vdHN0cmFwX3Rva2VuGAEgASgJEhEKCWVkZ2VfbmFtZRgCIAEoCRIcChR3aXJlZ3VhcmRfcHVibGljX2tleRgDIAEoCRIPCgdjc3JfcGVtGAQgASgJEhgKEHNvZnR3YXJlX3ZlcnNpb24YBSABKAki3wEKDkVucm9sbFJlc3BvbnNlEg8KB2VkZ2VfaWQYASABKAkSFwoPY2VydGlmaWNhdGVfcGVtGAIgASgJEhoKEmNhX2NlcnRpZmljYXRlX3BlbRgDIAEoCRIhChljZXJ0aWZpY2F0ZV9leHBpcmVzX2F0X21zGAQgASgDEjQKCXdpcmVndWFyZBgFIAEoCzIhLmd1YXJkaWFuLmVkZ2UudjEuV2lyZUd1YXJkQ29uZmlnEhUKDWdycGNfZW5kcG9pbnQYBiABKAkSFwoPYWxsb3dlZF9jYW1lcmFzGAcgAygJIq4BCg9XaXJlR3VhcmRDb25maWcSGQoRc2VydmVyX3B1YmxpY19rZXkYASABKAkSFwoPc2VydmVyX2VuZHBvaW50GAIgASgJEhQKDGVkZ2VfYWRkcmVzcxgDIAEoCRIWCg5zZXJ2ZXJfYWRkcmVzcxgEIAEoCRITCgthbGxvd2VkX2lwcxgFIAMoCRIkChxwZXJzaXN0ZW50X2tlZXBhbGl2ZV9zZWNvbmRzGAYgASgNMmAKEUVucm9sbG1lbnRTZXJ2aWNlEksKBkVucm9sbBIfLmd1YXJkaWFuLmVkZ2UudjEuRW5yb2xsUmVxdWVzdBogLmd1YXJkaWFuLmVkZ2UudjEuRW5yb2xsUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * @generated from message guardian.edge.v1.EnrollRequest
  */
-export type EnrollRequest = Message<'guardian.edge.v1.EnrollRequest'> & {
+export type EnrollRequest = Message<"guardian.edge.v1.EnrollRequest"> & {
   /**
    * The bootstrap token text: uvmb_<prefix>_<secret>.
    *
@@ -60,14 +57,13 @@ export type EnrollRequest = Message<'guardian.edge.v1.EnrollRequest'> & {
  * Describes the message guardian.edge.v1.EnrollRequest.
  * Use `create(EnrollRequestSchema)` to create a new message.
  */
-export const EnrollRequestSchema: GenMessage<EnrollRequest> =
-  /*@__PURE__*/
+export const EnrollRequestSchema: GenMessage<EnrollRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_enrollment, 0);
 
 /**
  * @generated from message guardian.edge.v1.EnrollResponse
  */
-export type EnrollResponse = Message<'guardian.edge.v1.EnrollResponse'> & {
+export type EnrollResponse = Message<"guardian.edge.v1.EnrollResponse"> & {
   /**
    * The service's id for this edge.
    *
@@ -120,14 +116,13 @@ export type EnrollResponse = Message<'guardian.edge.v1.EnrollResponse'> & {
  * Describes the message guardian.edge.v1.EnrollResponse.
  * Use `create(EnrollResponseSchema)` to create a new message.
  */
-export const EnrollResponseSchema: GenMessage<EnrollResponse> =
-  /*@__PURE__*/
+export const EnrollResponseSchema: GenMessage<EnrollResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_enrollment, 1);
 
 /**
  * @generated from message guardian.edge.v1.WireGuardConfig
  */
-export type WireGuardConfig = Message<'guardian.edge.v1.WireGuardConfig'> & {
+export type WireGuardConfig = Message<"guardian.edge.v1.WireGuardConfig"> & {
   /**
    * The service's WireGuard public key (base64).
    *
@@ -175,8 +170,7 @@ export type WireGuardConfig = Message<'guardian.edge.v1.WireGuardConfig'> & {
  * Describes the message guardian.edge.v1.WireGuardConfig.
  * Use `create(WireGuardConfigSchema)` to create a new message.
  */
-export const WireGuardConfigSchema: GenMessage<WireGuardConfig> =
-  /*@__PURE__*/
+export const WireGuardConfigSchema: GenMessage<WireGuardConfig> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_enrollment, 2);
 
 /**
@@ -196,8 +190,10 @@ export const EnrollmentService: GenService<{
    * @generated from rpc guardian.edge.v1.EnrollmentService.Enroll
    */
   enroll: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof EnrollRequestSchema;
     output: typeof EnrollResponseSchema;
-  };
-}> = /*@__PURE__*/ serviceDesc(file_guardian_edge_v1_enrollment, 0);
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_guardian_edge_v1_enrollment, 0);
+

@@ -2,26 +2,22 @@
 // @generated from file guardian/edge/v1/events.proto (package guardian.edge.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Conditions, Detection } from './common_pb.js';
-import { file_guardian_edge_v1_common } from './common_pb.js';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Conditions, Detection } from "./common_pb.js";
+import { file_guardian_edge_v1_common } from "./common_pb.js";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/events.proto.
  */
-export const file_guardian_edge_v1_events: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Ch1ndWFyZGlhbi9lZGdlL3YxL2V2ZW50cy5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSIzCgpFdmVudEZyYW1lEg0KBWltYWdlGAEgASgMEhYKDmNhcHR1cmVkX2F0X21zGAIgASgDIqIDChJVcGxvYWRFdmVudFJlcXVlc3QSEQoJY2FtZXJhX2lkGAEgASgJEhEKCWV2ZW50X2tleRgCIAEoCRIVCg1zdGFydGVkX2F0X21zGAMgASgDEhMKC2VuZGVkX2F0X21zGAQgASgDEi4KB3RyaWdnZXIYBSABKA4yHS5ndWFyZGlhbi5lZGdlLnYxLlRyaWdnZXJUeXBlEhUKDWVkZ2VfbW9kZWxfaWQYBiABKAkSGgoSZWRnZV9tb2RlbF92ZXJzaW9uGAcgASgJEhIKCmVkZ2Vfc2NvcmUYCCABKAISFgoOZWRnZV90aHJlc2hvbGQYCSABKAISNAoPZWRnZV9kZXRlY3Rpb25zGAogAygLMhsuZ3VhcmRpYW4uZWRnZS52MS5EZXRlY3Rpb24SLAoGZnJhbWVzGAsgAygLMhwuZ3VhcmRpYW4uZWRnZS52MS5FdmVudEZyYW1lEjAKCmNvbmRpdGlvbnMYDCABKAsyHC5ndWFyZGlhbi5lZGdlLnYxLkNvbmRpdGlvbnMSFQoNY2xpcF9leHBlY3RlZBgNIAEoCCI4ChNVcGxvYWRFdmVudFJlc3BvbnNlEhAKCGV2ZW50X2lkGAEgASgJEg8KB2NyZWF0ZWQYAiABKAgiTAoKQ2xpcEhlYWRlchIQCghldmVudF9pZBgBIAEoCRIMCgRzaXplGAIgASgEEg4KBnNoYTI1NhgDIAEoCRIOCgZvZmZzZXQYBCABKAQiXAoRVXBsb2FkQ2xpcFJlcXVlc3QSLgoGaGVhZGVyGAEgASgLMhwuZ3VhcmRpYW4uZWRnZS52MS5DbGlwSGVhZGVySAASDwoFY2h1bmsYAiABKAxIAEIGCgRwYXJ0IkQKElVwbG9hZENsaXBSZXNwb25zZRIQCghldmVudF9pZBgBIAEoCRIMCgRzaXplGAIgASgEEg4KBnNoYTI1NhgDIAEoCSIqChZRdWVyeUNsaXBVcGxvYWRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJIkMKF1F1ZXJ5Q2xpcFVwbG9hZFJlc3BvbnNlEhYKDnJlY2VpdmVkX2J5dGVzGAEgASgEEhAKCGNvbXBsZXRlGAIgASgIKnUKC1RyaWdnZXJUeXBlEhwKGFRSSUdHRVJfVFlQRV9VTlNQRUNJRklFRBAAEhgKFFRSSUdHRVJfVFlQRV9BTk9NQUxZEAESFwoTVFJJR0dFUl9UWVBFX01PVElPThACEhUKEVRSSUdHRVJfVFlQRV9SVUxFEAMyrQIKDEV2ZW50U2VydmljZRJaCgtVcGxvYWRFdmVudBIkLmd1YXJkaWFuLmVkZ2UudjEuVXBsb2FkRXZlbnRSZXF1ZXN0GiUuZ3VhcmRpYW4uZWRnZS52MS5VcGxvYWRFdmVudFJlc3BvbnNlElkKClVwbG9hZENsaXASIy5ndWFyZGlhbi5lZGdlLnYxLlVwbG9hZENsaXBSZXF1ZXN0GiQuZ3VhcmRpYW4uZWRnZS52MS5VcGxvYWRDbGlwUmVzcG9uc2UoARJmCg9RdWVyeUNsaXBVcGxvYWQSKC5ndWFyZGlhbi5lZGdlLnYxLlF1ZXJ5Q2xpcFVwbG9hZFJlcXVlc3QaKS5ndWFyZGlhbi5lZGdlLnYxLlF1ZXJ5Q2xpcFVwbG9hZFJlc3BvbnNlYgZwcm90bzM',
-    [file_guardian_edge_v1_common],
-  );
+export const file_guardian_edge_v1_events: GenFile = /*@__PURE__*/
+  fileDesc("Ch1ndWFyZGlhbi9lZGdlL3YxL2V2ZW50cy5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSIzCgpFdmVudEZyYW1lEg0KBWltYWdlGAEgASgMEhYKDmNhcHR1cmVkX2F0X21zGAIgASgDIqIDChJVcGxvYWRFdmVudFJlcXVlc3QSEQoJY2FtZXJhX2lkGAEgASgJEhEKCWV2ZW50X2tleRgCIAEoCRIVCg1zdGFydGVkX2F0X21zGAMgASgDEhMKC2VuZGVkX2F0X21zGAQgASgDEi4KB3RyaWdnZXIYBSABKA4yHS5ndWFyZGlhbi5lZGdlLnYxLlRyaWdnZXJUeXBlEhUKDWVkZ2VfbW9kZWxfaWQYBiABKAkSGgoSZWRnZV9tb2RlbF92ZXJzaW9uGAcgASgJEhIKCmVkZ2Vfc2NvcmUYCCABKAISFgoOZWRnZV90aHJlc2hvbGQYCSABKAISNAoPZWRnZV9kZXRlY3Rpb25zGAogAygLMhsuZ3VhcmRpYW4uZWRnZS52MS5EZXRlY3Rpb24SLAoGZnJhbWVzGAsgAygLMhwuZ3VhcmRpYW4uZWRnZS52MS5FdmVudEZyYW1lEjAKCmNvbmRpdGlvbnMYDCABKAsyHC5ndWFyZGlhbi5lZGdlLnYxLkNvbmRpdGlvbnMSFQoNY2xpcF9leHBlY3RlZBgNIAEoCCI4ChNVcGxvYWRFdmVudFJlc3BvbnNlEhAKCGV2ZW50X2lkGAEgASgJEg8KB2NyZWF0ZWQYAiABKAgiTAoKQ2xpcEhlYWRlchIQCghldmVudF9pZBgBIAEoCRIMCgRzaXplGAIgASgEEg4KBnNoYTI1NhgDIAEoCRIOCgZvZmZzZXQYBCABKAQiXAoRVXBsb2FkQ2xpcFJlcXVlc3QSLgoGaGVhZGVyGAEgASgLMhwuZ3VhcmRpYW4uZWRnZS52MS5DbGlwSGVhZGVySAASDwoFY2h1bmsYAiABKAxIAEIGCgRwYXJ0IkQKElVwbG9hZENsaXBSZXNwb25zZRIQCghldmVudF9pZBgBIAEoCRIMCgRzaXplGAIgASgEEg4KBnNoYTI1NhgDIAEoCSIqChZRdWVyeUNsaXBVcGxvYWRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJIkMKF1F1ZXJ5Q2xpcFVwbG9hZFJlc3BvbnNlEhYKDnJlY2VpdmVkX2J5dGVzGAEgASgEEhAKCGNvbXBsZXRlGAIgASgIKnUKC1RyaWdnZXJUeXBlEhwKGFRSSUdHRVJfVFlQRV9VTlNQRUNJRklFRBAAEhgKFFRSSUdHRVJfVFlQRV9BTk9NQUxZEAESFwoTVFJJR0dFUl9UWVBFX01PVElPThACEhUKEVRSSUdHRVJfVFlQRV9SVUxFEAMyrQIKDEV2ZW50U2VydmljZRJaCgtVcGxvYWRFdmVudBIkLmd1YXJkaWFuLmVkZ2UudjEuVXBsb2FkRXZlbnRSZXF1ZXN0GiUuZ3VhcmRpYW4uZWRnZS52MS5VcGxvYWRFdmVudFJlc3BvbnNlElkKClVwbG9hZENsaXASIy5ndWFyZGlhbi5lZGdlLnYxLlVwbG9hZENsaXBSZXF1ZXN0GiQuZ3VhcmRpYW4uZWRnZS52MS5VcGxvYWRDbGlwUmVzcG9uc2UoARJmCg9RdWVyeUNsaXBVcGxvYWQSKC5ndWFyZGlhbi5lZGdlLnYxLlF1ZXJ5Q2xpcFVwbG9hZFJlcXVlc3QaKS5ndWFyZGlhbi5lZGdlLnYxLlF1ZXJ5Q2xpcFVwbG9hZFJlc3BvbnNlYgZwcm90bzM", [file_guardian_edge_v1_common]);
 
 /**
  * @generated from message guardian.edge.v1.EventFrame
  */
-export type EventFrame = Message<'guardian.edge.v1.EventFrame'> & {
+export type EventFrame = Message<"guardian.edge.v1.EventFrame"> & {
   /**
    * JPEG or PNG bytes, as captured (the service encrypts them for the archive).
    *
@@ -39,14 +35,13 @@ export type EventFrame = Message<'guardian.edge.v1.EventFrame'> & {
  * Describes the message guardian.edge.v1.EventFrame.
  * Use `create(EventFrameSchema)` to create a new message.
  */
-export const EventFrameSchema: GenMessage<EventFrame> =
-  /*@__PURE__*/
+export const EventFrameSchema: GenMessage<EventFrame> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 0);
 
 /**
  * @generated from message guardian.edge.v1.UploadEventRequest
  */
-export type UploadEventRequest = Message<'guardian.edge.v1.UploadEventRequest'> & {
+export type UploadEventRequest = Message<"guardian.edge.v1.UploadEventRequest"> & {
   /**
    * @generated from field: string camera_id = 1;
    */
@@ -123,14 +118,13 @@ export type UploadEventRequest = Message<'guardian.edge.v1.UploadEventRequest'> 
  * Describes the message guardian.edge.v1.UploadEventRequest.
  * Use `create(UploadEventRequestSchema)` to create a new message.
  */
-export const UploadEventRequestSchema: GenMessage<UploadEventRequest> =
-  /*@__PURE__*/
+export const UploadEventRequestSchema: GenMessage<UploadEventRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 1);
 
 /**
  * @generated from message guardian.edge.v1.UploadEventResponse
  */
-export type UploadEventResponse = Message<'guardian.edge.v1.UploadEventResponse'> & {
+export type UploadEventResponse = Message<"guardian.edge.v1.UploadEventResponse"> & {
   /**
    * @generated from field: string event_id = 1;
    */
@@ -148,14 +142,13 @@ export type UploadEventResponse = Message<'guardian.edge.v1.UploadEventResponse'
  * Describes the message guardian.edge.v1.UploadEventResponse.
  * Use `create(UploadEventResponseSchema)` to create a new message.
  */
-export const UploadEventResponseSchema: GenMessage<UploadEventResponse> =
-  /*@__PURE__*/
+export const UploadEventResponseSchema: GenMessage<UploadEventResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 2);
 
 /**
  * @generated from message guardian.edge.v1.ClipHeader
  */
-export type ClipHeader = Message<'guardian.edge.v1.ClipHeader'> & {
+export type ClipHeader = Message<"guardian.edge.v1.ClipHeader"> & {
   /**
    * @generated from field: string event_id = 1;
    */
@@ -187,49 +180,44 @@ export type ClipHeader = Message<'guardian.edge.v1.ClipHeader'> & {
  * Describes the message guardian.edge.v1.ClipHeader.
  * Use `create(ClipHeaderSchema)` to create a new message.
  */
-export const ClipHeaderSchema: GenMessage<ClipHeader> =
-  /*@__PURE__*/
+export const ClipHeaderSchema: GenMessage<ClipHeader> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 3);
 
 /**
  * @generated from message guardian.edge.v1.UploadClipRequest
  */
-export type UploadClipRequest = Message<'guardian.edge.v1.UploadClipRequest'> & {
+export type UploadClipRequest = Message<"guardian.edge.v1.UploadClipRequest"> & {
   /**
    * @generated from oneof guardian.edge.v1.UploadClipRequest.part
    */
-  part:
-    | {
-        /**
-         * @generated from field: guardian.edge.v1.ClipHeader header = 1;
-         */
-        value: ClipHeader;
-        case: 'header';
-      }
-    | {
-        /**
-         * A chunk of the age-encrypted clip (at most 1 MiB each). Plaintext video is refused.
-         *
-         * @generated from field: bytes chunk = 2;
-         */
-        value: Uint8Array;
-        case: 'chunk';
-      }
-    | { case: undefined; value?: undefined };
+  part: {
+    /**
+     * @generated from field: guardian.edge.v1.ClipHeader header = 1;
+     */
+    value: ClipHeader;
+    case: "header";
+  } | {
+    /**
+     * A chunk of the age-encrypted clip (at most 1 MiB each). Plaintext video is refused.
+     *
+     * @generated from field: bytes chunk = 2;
+     */
+    value: Uint8Array;
+    case: "chunk";
+  } | { case: undefined; value?: undefined };
 };
 
 /**
  * Describes the message guardian.edge.v1.UploadClipRequest.
  * Use `create(UploadClipRequestSchema)` to create a new message.
  */
-export const UploadClipRequestSchema: GenMessage<UploadClipRequest> =
-  /*@__PURE__*/
+export const UploadClipRequestSchema: GenMessage<UploadClipRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 4);
 
 /**
  * @generated from message guardian.edge.v1.UploadClipResponse
  */
-export type UploadClipResponse = Message<'guardian.edge.v1.UploadClipResponse'> & {
+export type UploadClipResponse = Message<"guardian.edge.v1.UploadClipResponse"> & {
   /**
    * @generated from field: string event_id = 1;
    */
@@ -250,14 +238,13 @@ export type UploadClipResponse = Message<'guardian.edge.v1.UploadClipResponse'> 
  * Describes the message guardian.edge.v1.UploadClipResponse.
  * Use `create(UploadClipResponseSchema)` to create a new message.
  */
-export const UploadClipResponseSchema: GenMessage<UploadClipResponse> =
-  /*@__PURE__*/
+export const UploadClipResponseSchema: GenMessage<UploadClipResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 5);
 
 /**
  * @generated from message guardian.edge.v1.QueryClipUploadRequest
  */
-export type QueryClipUploadRequest = Message<'guardian.edge.v1.QueryClipUploadRequest'> & {
+export type QueryClipUploadRequest = Message<"guardian.edge.v1.QueryClipUploadRequest"> & {
   /**
    * @generated from field: string event_id = 1;
    */
@@ -268,14 +255,13 @@ export type QueryClipUploadRequest = Message<'guardian.edge.v1.QueryClipUploadRe
  * Describes the message guardian.edge.v1.QueryClipUploadRequest.
  * Use `create(QueryClipUploadRequestSchema)` to create a new message.
  */
-export const QueryClipUploadRequestSchema: GenMessage<QueryClipUploadRequest> =
-  /*@__PURE__*/
+export const QueryClipUploadRequestSchema: GenMessage<QueryClipUploadRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 6);
 
 /**
  * @generated from message guardian.edge.v1.QueryClipUploadResponse
  */
-export type QueryClipUploadResponse = Message<'guardian.edge.v1.QueryClipUploadResponse'> & {
+export type QueryClipUploadResponse = Message<"guardian.edge.v1.QueryClipUploadResponse"> & {
   /**
    * @generated from field: uint64 received_bytes = 1;
    */
@@ -291,8 +277,7 @@ export type QueryClipUploadResponse = Message<'guardian.edge.v1.QueryClipUploadR
  * Describes the message guardian.edge.v1.QueryClipUploadResponse.
  * Use `create(QueryClipUploadResponseSchema)` to create a new message.
  */
-export const QueryClipUploadResponseSchema: GenMessage<QueryClipUploadResponse> =
-  /*@__PURE__*/
+export const QueryClipUploadResponseSchema: GenMessage<QueryClipUploadResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_events, 7);
 
 /**
@@ -323,8 +308,7 @@ export enum TriggerType {
 /**
  * Describes the enum guardian.edge.v1.TriggerType.
  */
-export const TriggerTypeSchema: GenEnum<TriggerType> =
-  /*@__PURE__*/
+export const TriggerTypeSchema: GenEnum<TriggerType> = /*@__PURE__*/
   enumDesc(file_guardian_edge_v1_events, 0);
 
 /**
@@ -340,10 +324,10 @@ export const EventService: GenService<{
    * @generated from rpc guardian.edge.v1.EventService.UploadEvent
    */
   uploadEvent: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof UploadEventRequestSchema;
     output: typeof UploadEventResponseSchema;
-  };
+  },
   /**
    * Client streaming: the first message carries ClipHeader, the rest carry data chunks. Resumable:
    * send ClipHeader.offset = bytes already acknowledged (QueryClipUpload tells).
@@ -351,18 +335,20 @@ export const EventService: GenService<{
    * @generated from rpc guardian.edge.v1.EventService.UploadClip
    */
   uploadClip: {
-    methodKind: 'client_streaming';
+    methodKind: "client_streaming";
     input: typeof UploadClipRequestSchema;
     output: typeof UploadClipResponseSchema;
-  };
+  },
   /**
    * How many bytes of a clip the service already holds, to resume after a dropped stream.
    *
    * @generated from rpc guardian.edge.v1.EventService.QueryClipUpload
    */
   queryClipUpload: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof QueryClipUploadRequestSchema;
     output: typeof QueryClipUploadResponseSchema;
-  };
-}> = /*@__PURE__*/ serviceDesc(file_guardian_edge_v1_events, 0);
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_guardian_edge_v1_events, 0);
+

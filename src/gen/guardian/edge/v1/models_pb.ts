@@ -2,23 +2,20 @@
 // @generated from file guardian/edge/v1/models.proto (package guardian.edge.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/models.proto.
  */
-export const file_guardian_edge_v1_models: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Ch1ndWFyZGlhbi9lZGdlL3YxL21vZGVscy5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSKyAQoPTW9kZWxBc3NpZ25tZW50EhEKCWNhbWVyYV9pZBgBIAEoCRIQCghtb2RlbF9pZBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEgwKBHNpemUYBCABKAQSDgoGc2hhMjU2GAUgASgJEg0KBW9wc2V0GAYgASgNEhIKCmlucHV0X3NpemUYByABKAkSEQoJdGhyZXNob2xkGAggASgCEhUKDWRlcGxveW1lbnRfaWQYCSABKAkiGAoWTGlzdEFzc2lnbm1lbnRzUmVxdWVzdCJRChdMaXN0QXNzaWdubWVudHNSZXNwb25zZRI2Cgthc3NpZ25tZW50cxgBIAMoCzIhLmd1YXJkaWFuLmVkZ2UudjEuTW9kZWxBc3NpZ25tZW50IhkKF1dhdGNoQXNzaWdubWVudHNSZXF1ZXN0IlIKGFdhdGNoQXNzaWdubWVudHNSZXNwb25zZRI2Cgthc3NpZ25tZW50cxgBIAMoCzIhLmd1YXJkaWFuLmVkZ2UudjEuTW9kZWxBc3NpZ25tZW50IjgKFERvd25sb2FkTW9kZWxSZXF1ZXN0EhAKCG1vZGVsX2lkGAEgASgJEg4KBm9mZnNldBgCIAEoBCJaChVEb3dubG9hZE1vZGVsUmVzcG9uc2USDQoFY2h1bmsYASABKAwSDgoGb2Zmc2V0GAIgASgEEhIKCnRvdGFsX3NpemUYAyABKAQSDgoGc2hhMjU2GAQgASgJItABChhSZXBvcnRNb2RlbFN0YXR1c1JlcXVlc3QSEQoJY2FtZXJhX2lkGAEgASgJEhAKCG1vZGVsX2lkGAIgASgJEhUKDWRlcGxveW1lbnRfaWQYAyABKAkSKwoFc3RhdGUYBCABKA4yHC5ndWFyZGlhbi5lZGdlLnYxLk1vZGVsU3RhdGUSDgoGcmVhc29uGAUgASgJEh0KFXRyaWdnZXJfcmF0ZV9wZXJfaG91chgGIAEoARIcChRpbmZlcmVuY2VfbGF0ZW5jeV9tcxgHIAEoASIbChlSZXBvcnRNb2RlbFN0YXR1c1Jlc3BvbnNlKpMBCgpNb2RlbFN0YXRlEhsKF01PREVMX1NUQVRFX1VOU1BFQ0lGSUVEEAASGwoXTU9ERUxfU1RBVEVfRE9XTkxPQURJTkcQARIYChRNT0RFTF9TVEFURV9WRVJJRklFRBACEhkKFU1PREVMX1NUQVRFX0FDVElWQVRFRBADEhYKEk1PREVMX1NUQVRFX0ZBSUxFRBAEMrUDCgxNb2RlbFNlcnZpY2USZgoPTGlzdEFzc2lnbm1lbnRzEiguZ3VhcmRpYW4uZWRnZS52MS5MaXN0QXNzaWdubWVudHNSZXF1ZXN0GikuZ3VhcmRpYW4uZWRnZS52MS5MaXN0QXNzaWdubWVudHNSZXNwb25zZRJrChBXYXRjaEFzc2lnbm1lbnRzEikuZ3VhcmRpYW4uZWRnZS52MS5XYXRjaEFzc2lnbm1lbnRzUmVxdWVzdBoqLmd1YXJkaWFuLmVkZ2UudjEuV2F0Y2hBc3NpZ25tZW50c1Jlc3BvbnNlMAESYgoNRG93bmxvYWRNb2RlbBImLmd1YXJkaWFuLmVkZ2UudjEuRG93bmxvYWRNb2RlbFJlcXVlc3QaJy5ndWFyZGlhbi5lZGdlLnYxLkRvd25sb2FkTW9kZWxSZXNwb25zZTABEmwKEVJlcG9ydE1vZGVsU3RhdHVzEiouZ3VhcmRpYW4uZWRnZS52MS5SZXBvcnRNb2RlbFN0YXR1c1JlcXVlc3QaKy5ndWFyZGlhbi5lZGdlLnYxLlJlcG9ydE1vZGVsU3RhdHVzUmVzcG9uc2ViBnByb3RvMw',
-  );
+export const file_guardian_edge_v1_models: GenFile = /*@__PURE__*/
+  fileDesc("Ch1ndWFyZGlhbi9lZGdlL3YxL21vZGVscy5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSKyAQoPTW9kZWxBc3NpZ25tZW50EhEKCWNhbWVyYV9pZBgBIAEoCRIQCghtb2RlbF9pZBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEgwKBHNpemUYBCABKAQSDgoGc2hhMjU2GAUgASgJEg0KBW9wc2V0GAYgASgNEhIKCmlucHV0X3NpemUYByABKAkSEQoJdGhyZXNob2xkGAggASgCEhUKDWRlcGxveW1lbnRfaWQYCSABKAkiGAoWTGlzdEFzc2lnbm1lbnRzUmVxdWVzdCJRChdMaXN0QXNzaWdubWVudHNSZXNwb25zZRI2Cgthc3NpZ25tZW50cxgBIAMoCzIhLmd1YXJkaWFuLmVkZ2UudjEuTW9kZWxBc3NpZ25tZW50IhkKF1dhdGNoQXNzaWdubWVudHNSZXF1ZXN0IlIKGFdhdGNoQXNzaWdubWVudHNSZXNwb25zZRI2Cgthc3NpZ25tZW50cxgBIAMoCzIhLmd1YXJkaWFuLmVkZ2UudjEuTW9kZWxBc3NpZ25tZW50IjgKFERvd25sb2FkTW9kZWxSZXF1ZXN0EhAKCG1vZGVsX2lkGAEgASgJEg4KBm9mZnNldBgCIAEoBCJaChVEb3dubG9hZE1vZGVsUmVzcG9uc2USDQoFY2h1bmsYASABKAwSDgoGb2Zmc2V0GAIgASgEEhIKCnRvdGFsX3NpemUYAyABKAQSDgoGc2hhMjU2GAQgASgJItABChhSZXBvcnRNb2RlbFN0YXR1c1JlcXVlc3QSEQoJY2FtZXJhX2lkGAEgASgJEhAKCG1vZGVsX2lkGAIgASgJEhUKDWRlcGxveW1lbnRfaWQYAyABKAkSKwoFc3RhdGUYBCABKA4yHC5ndWFyZGlhbi5lZGdlLnYxLk1vZGVsU3RhdGUSDgoGcmVhc29uGAUgASgJEh0KFXRyaWdnZXJfcmF0ZV9wZXJfaG91chgGIAEoARIcChRpbmZlcmVuY2VfbGF0ZW5jeV9tcxgHIAEoASIbChlSZXBvcnRNb2RlbFN0YXR1c1Jlc3BvbnNlKpMBCgpNb2RlbFN0YXRlEhsKF01PREVMX1NUQVRFX1VOU1BFQ0lGSUVEEAASGwoXTU9ERUxfU1RBVEVfRE9XTkxPQURJTkcQARIYChRNT0RFTF9TVEFURV9WRVJJRklFRBACEhkKFU1PREVMX1NUQVRFX0FDVElWQVRFRBADEhYKEk1PREVMX1NUQVRFX0ZBSUxFRBAEMrUDCgxNb2RlbFNlcnZpY2USZgoPTGlzdEFzc2lnbm1lbnRzEiguZ3VhcmRpYW4uZWRnZS52MS5MaXN0QXNzaWdubWVudHNSZXF1ZXN0GikuZ3VhcmRpYW4uZWRnZS52MS5MaXN0QXNzaWdubWVudHNSZXNwb25zZRJrChBXYXRjaEFzc2lnbm1lbnRzEikuZ3VhcmRpYW4uZWRnZS52MS5XYXRjaEFzc2lnbm1lbnRzUmVxdWVzdBoqLmd1YXJkaWFuLmVkZ2UudjEuV2F0Y2hBc3NpZ25tZW50c1Jlc3BvbnNlMAESYgoNRG93bmxvYWRNb2RlbBImLmd1YXJkaWFuLmVkZ2UudjEuRG93bmxvYWRNb2RlbFJlcXVlc3QaJy5ndWFyZGlhbi5lZGdlLnYxLkRvd25sb2FkTW9kZWxSZXNwb25zZTABEmwKEVJlcG9ydE1vZGVsU3RhdHVzEiouZ3VhcmRpYW4uZWRnZS52MS5SZXBvcnRNb2RlbFN0YXR1c1JlcXVlc3QaKy5ndWFyZGlhbi5lZGdlLnYxLlJlcG9ydE1vZGVsU3RhdHVzUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * @generated from message guardian.edge.v1.ModelAssignment
  */
-export type ModelAssignment = Message<'guardian.edge.v1.ModelAssignment'> & {
+export type ModelAssignment = Message<"guardian.edge.v1.ModelAssignment"> & {
   /**
    * @generated from field: string camera_id = 1;
    */
@@ -73,27 +70,26 @@ export type ModelAssignment = Message<'guardian.edge.v1.ModelAssignment'> & {
  * Describes the message guardian.edge.v1.ModelAssignment.
  * Use `create(ModelAssignmentSchema)` to create a new message.
  */
-export const ModelAssignmentSchema: GenMessage<ModelAssignment> =
-  /*@__PURE__*/
+export const ModelAssignmentSchema: GenMessage<ModelAssignment> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 0);
 
 /**
  * @generated from message guardian.edge.v1.ListAssignmentsRequest
  */
-export type ListAssignmentsRequest = Message<'guardian.edge.v1.ListAssignmentsRequest'> & {};
+export type ListAssignmentsRequest = Message<"guardian.edge.v1.ListAssignmentsRequest"> & {
+};
 
 /**
  * Describes the message guardian.edge.v1.ListAssignmentsRequest.
  * Use `create(ListAssignmentsRequestSchema)` to create a new message.
  */
-export const ListAssignmentsRequestSchema: GenMessage<ListAssignmentsRequest> =
-  /*@__PURE__*/
+export const ListAssignmentsRequestSchema: GenMessage<ListAssignmentsRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 1);
 
 /**
  * @generated from message guardian.edge.v1.ListAssignmentsResponse
  */
-export type ListAssignmentsResponse = Message<'guardian.edge.v1.ListAssignmentsResponse'> & {
+export type ListAssignmentsResponse = Message<"guardian.edge.v1.ListAssignmentsResponse"> & {
   /**
    * @generated from field: repeated guardian.edge.v1.ModelAssignment assignments = 1;
    */
@@ -104,21 +100,20 @@ export type ListAssignmentsResponse = Message<'guardian.edge.v1.ListAssignmentsR
  * Describes the message guardian.edge.v1.ListAssignmentsResponse.
  * Use `create(ListAssignmentsResponseSchema)` to create a new message.
  */
-export const ListAssignmentsResponseSchema: GenMessage<ListAssignmentsResponse> =
-  /*@__PURE__*/
+export const ListAssignmentsResponseSchema: GenMessage<ListAssignmentsResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 2);
 
 /**
  * @generated from message guardian.edge.v1.WatchAssignmentsRequest
  */
-export type WatchAssignmentsRequest = Message<'guardian.edge.v1.WatchAssignmentsRequest'> & {};
+export type WatchAssignmentsRequest = Message<"guardian.edge.v1.WatchAssignmentsRequest"> & {
+};
 
 /**
  * Describes the message guardian.edge.v1.WatchAssignmentsRequest.
  * Use `create(WatchAssignmentsRequestSchema)` to create a new message.
  */
-export const WatchAssignmentsRequestSchema: GenMessage<WatchAssignmentsRequest> =
-  /*@__PURE__*/
+export const WatchAssignmentsRequestSchema: GenMessage<WatchAssignmentsRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 3);
 
 /**
@@ -126,7 +121,7 @@ export const WatchAssignmentsRequestSchema: GenMessage<WatchAssignmentsRequest> 
  *
  * @generated from message guardian.edge.v1.WatchAssignmentsResponse
  */
-export type WatchAssignmentsResponse = Message<'guardian.edge.v1.WatchAssignmentsResponse'> & {
+export type WatchAssignmentsResponse = Message<"guardian.edge.v1.WatchAssignmentsResponse"> & {
   /**
    * @generated from field: repeated guardian.edge.v1.ModelAssignment assignments = 1;
    */
@@ -137,14 +132,13 @@ export type WatchAssignmentsResponse = Message<'guardian.edge.v1.WatchAssignment
  * Describes the message guardian.edge.v1.WatchAssignmentsResponse.
  * Use `create(WatchAssignmentsResponseSchema)` to create a new message.
  */
-export const WatchAssignmentsResponseSchema: GenMessage<WatchAssignmentsResponse> =
-  /*@__PURE__*/
+export const WatchAssignmentsResponseSchema: GenMessage<WatchAssignmentsResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 4);
 
 /**
  * @generated from message guardian.edge.v1.DownloadModelRequest
  */
-export type DownloadModelRequest = Message<'guardian.edge.v1.DownloadModelRequest'> & {
+export type DownloadModelRequest = Message<"guardian.edge.v1.DownloadModelRequest"> & {
   /**
    * @generated from field: string model_id = 1;
    */
@@ -160,14 +154,13 @@ export type DownloadModelRequest = Message<'guardian.edge.v1.DownloadModelReques
  * Describes the message guardian.edge.v1.DownloadModelRequest.
  * Use `create(DownloadModelRequestSchema)` to create a new message.
  */
-export const DownloadModelRequestSchema: GenMessage<DownloadModelRequest> =
-  /*@__PURE__*/
+export const DownloadModelRequestSchema: GenMessage<DownloadModelRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 5);
 
 /**
  * @generated from message guardian.edge.v1.DownloadModelResponse
  */
-export type DownloadModelResponse = Message<'guardian.edge.v1.DownloadModelResponse'> & {
+export type DownloadModelResponse = Message<"guardian.edge.v1.DownloadModelResponse"> & {
   /**
    * @generated from field: bytes chunk = 1;
    */
@@ -193,14 +186,13 @@ export type DownloadModelResponse = Message<'guardian.edge.v1.DownloadModelRespo
  * Describes the message guardian.edge.v1.DownloadModelResponse.
  * Use `create(DownloadModelResponseSchema)` to create a new message.
  */
-export const DownloadModelResponseSchema: GenMessage<DownloadModelResponse> =
-  /*@__PURE__*/
+export const DownloadModelResponseSchema: GenMessage<DownloadModelResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 6);
 
 /**
  * @generated from message guardian.edge.v1.ReportModelStatusRequest
  */
-export type ReportModelStatusRequest = Message<'guardian.edge.v1.ReportModelStatusRequest'> & {
+export type ReportModelStatusRequest = Message<"guardian.edge.v1.ReportModelStatusRequest"> & {
   /**
    * @generated from field: string camera_id = 1;
    */
@@ -245,21 +237,20 @@ export type ReportModelStatusRequest = Message<'guardian.edge.v1.ReportModelStat
  * Describes the message guardian.edge.v1.ReportModelStatusRequest.
  * Use `create(ReportModelStatusRequestSchema)` to create a new message.
  */
-export const ReportModelStatusRequestSchema: GenMessage<ReportModelStatusRequest> =
-  /*@__PURE__*/
+export const ReportModelStatusRequestSchema: GenMessage<ReportModelStatusRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 7);
 
 /**
  * @generated from message guardian.edge.v1.ReportModelStatusResponse
  */
-export type ReportModelStatusResponse = Message<'guardian.edge.v1.ReportModelStatusResponse'> & {};
+export type ReportModelStatusResponse = Message<"guardian.edge.v1.ReportModelStatusResponse"> & {
+};
 
 /**
  * Describes the message guardian.edge.v1.ReportModelStatusResponse.
  * Use `create(ReportModelStatusResponseSchema)` to create a new message.
  */
-export const ReportModelStatusResponseSchema: GenMessage<ReportModelStatusResponse> =
-  /*@__PURE__*/
+export const ReportModelStatusResponseSchema: GenMessage<ReportModelStatusResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_models, 8);
 
 /**
@@ -295,7 +286,8 @@ export enum ModelState {
 /**
  * Describes the enum guardian.edge.v1.ModelState.
  */
-export const ModelStateSchema: GenEnum<ModelState> = /*@__PURE__*/ enumDesc(file_guardian_edge_v1_models, 0);
+export const ModelStateSchema: GenEnum<ModelState> = /*@__PURE__*/
+  enumDesc(file_guardian_edge_v1_models, 0);
 
 /**
  * Model delivery to edges (implemented by the model-distribution capability).
@@ -309,38 +301,40 @@ export const ModelService: GenService<{
    * @generated from rpc guardian.edge.v1.ModelService.ListAssignments
    */
   listAssignments: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof ListAssignmentsRequestSchema;
     output: typeof ListAssignmentsResponseSchema;
-  };
+  },
   /**
    * Server streaming: the current assignments, then every change.
    *
    * @generated from rpc guardian.edge.v1.ModelService.WatchAssignments
    */
   watchAssignments: {
-    methodKind: 'server_streaming';
+    methodKind: "server_streaming";
     input: typeof WatchAssignmentsRequestSchema;
     output: typeof WatchAssignmentsResponseSchema;
-  };
+  },
   /**
    * Server streaming chunks of model.onnx, starting at offset (resume), with the whole file's sha256.
    *
    * @generated from rpc guardian.edge.v1.ModelService.DownloadModel
    */
   downloadModel: {
-    methodKind: 'server_streaming';
+    methodKind: "server_streaming";
     input: typeof DownloadModelRequestSchema;
     output: typeof DownloadModelResponseSchema;
-  };
+  },
   /**
    * Per-camera state of a model on the edge, and its health after activation.
    *
    * @generated from rpc guardian.edge.v1.ModelService.ReportModelStatus
    */
   reportModelStatus: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof ReportModelStatusRequestSchema;
     output: typeof ReportModelStatusResponseSchema;
-  };
-}> = /*@__PURE__*/ serviceDesc(file_guardian_edge_v1_models, 0);
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_guardian_edge_v1_models, 0);
+

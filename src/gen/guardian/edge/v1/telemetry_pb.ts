@@ -2,23 +2,20 @@
 // @generated from file guardian/edge/v1/telemetry.proto (package guardian.edge.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc, serviceDesc } from '@bufbuild/protobuf/codegenv2';
-import type { Message } from '@bufbuild/protobuf';
+import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file guardian/edge/v1/telemetry.proto.
  */
-export const file_guardian_edge_v1_telemetry: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'CiBndWFyZGlhbi9lZGdlL3YxL3RlbGVtZXRyeS5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSKvAQoPQ2FtZXJhVGVsZW1ldHJ5EhEKCWNhbWVyYV9pZBgBIAEoCRIOCgZvbmxpbmUYAiABKAgSCwoDZnBzGAMgASgCEhgKEGxhc3RfZnJhbWVfYXRfbXMYBCABKAMSHAoUaW5mZXJlbmNlX2xhdGVuY3lfbXMYBSABKAESHQoVdHJpZ2dlcl9yYXRlX3Blcl9ob3VyGAYgASgBEhUKDW1vZGVsX3ZlcnNpb24YByABKAkizwMKFlJlcG9ydFRlbGVtZXRyeVJlcXVlc3QSDQoFYXRfbXMYASABKAMSEwoLY3B1X3BlcmNlbnQYAiABKAISGQoRbWVtb3J5X3VzZWRfYnl0ZXMYAyABKAQSGgoSbWVtb3J5X3RvdGFsX2J5dGVzGAQgASgEEhcKD2Rpc2tfdXNlZF9ieXRlcxgFIAEoBBIYChBkaXNrX3RvdGFsX2J5dGVzGAYgASgEEhgKEG5ldHdvcmtfcnhfYnl0ZXMYByABKAQSGAoQbmV0d29ya190eF9ieXRlcxgIIAEoBBJTCg50ZW1wZXJhdHVyZXNfYxgJIAMoCzI7Lmd1YXJkaWFuLmVkZ2UudjEuUmVwb3J0VGVsZW1ldHJ5UmVxdWVzdC5UZW1wZXJhdHVyZXNDRW50cnkSGgoSZXZlbnRfcXVldWVfbGVuZ3RoGAogASgNEhgKEHNvZnR3YXJlX3ZlcnNpb24YCyABKAkSMgoHY2FtZXJhcxgMIAMoCzIhLmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhVGVsZW1ldHJ5GjQKElRlbXBlcmF0dXJlc0NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAI6AjgBIhkKF1JlcG9ydFRlbGVtZXRyeVJlc3BvbnNlMnoKEFRlbGVtZXRyeVNlcnZpY2USZgoPUmVwb3J0VGVsZW1ldHJ5EiguZ3VhcmRpYW4uZWRnZS52MS5SZXBvcnRUZWxlbWV0cnlSZXF1ZXN0GikuZ3VhcmRpYW4uZWRnZS52MS5SZXBvcnRUZWxlbWV0cnlSZXNwb25zZWIGcHJvdG8z',
-  );
+export const file_guardian_edge_v1_telemetry: GenFile = /*@__PURE__*/
+  fileDesc("CiBndWFyZGlhbi9lZGdlL3YxL3RlbGVtZXRyeS5wcm90bxIQZ3VhcmRpYW4uZWRnZS52MSKvAQoPQ2FtZXJhVGVsZW1ldHJ5EhEKCWNhbWVyYV9pZBgBIAEoCRIOCgZvbmxpbmUYAiABKAgSCwoDZnBzGAMgASgCEhgKEGxhc3RfZnJhbWVfYXRfbXMYBCABKAMSHAoUaW5mZXJlbmNlX2xhdGVuY3lfbXMYBSABKAESHQoVdHJpZ2dlcl9yYXRlX3Blcl9ob3VyGAYgASgBEhUKDW1vZGVsX3ZlcnNpb24YByABKAkizwMKFlJlcG9ydFRlbGVtZXRyeVJlcXVlc3QSDQoFYXRfbXMYASABKAMSEwoLY3B1X3BlcmNlbnQYAiABKAISGQoRbWVtb3J5X3VzZWRfYnl0ZXMYAyABKAQSGgoSbWVtb3J5X3RvdGFsX2J5dGVzGAQgASgEEhcKD2Rpc2tfdXNlZF9ieXRlcxgFIAEoBBIYChBkaXNrX3RvdGFsX2J5dGVzGAYgASgEEhgKEG5ldHdvcmtfcnhfYnl0ZXMYByABKAQSGAoQbmV0d29ya190eF9ieXRlcxgIIAEoBBJTCg50ZW1wZXJhdHVyZXNfYxgJIAMoCzI7Lmd1YXJkaWFuLmVkZ2UudjEuUmVwb3J0VGVsZW1ldHJ5UmVxdWVzdC5UZW1wZXJhdHVyZXNDRW50cnkSGgoSZXZlbnRfcXVldWVfbGVuZ3RoGAogASgNEhgKEHNvZnR3YXJlX3ZlcnNpb24YCyABKAkSMgoHY2FtZXJhcxgMIAMoCzIhLmd1YXJkaWFuLmVkZ2UudjEuQ2FtZXJhVGVsZW1ldHJ5GjQKElRlbXBlcmF0dXJlc0NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAI6AjgBIhkKF1JlcG9ydFRlbGVtZXRyeVJlc3BvbnNlMnoKEFRlbGVtZXRyeVNlcnZpY2USZgoPUmVwb3J0VGVsZW1ldHJ5EiguZ3VhcmRpYW4uZWRnZS52MS5SZXBvcnRUZWxlbWV0cnlSZXF1ZXN0GikuZ3VhcmRpYW4uZWRnZS52MS5SZXBvcnRUZWxlbWV0cnlSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message guardian.edge.v1.CameraTelemetry
  */
-export type CameraTelemetry = Message<'guardian.edge.v1.CameraTelemetry'> & {
+export type CameraTelemetry = Message<"guardian.edge.v1.CameraTelemetry"> & {
   /**
    * @generated from field: string camera_id = 1;
    */
@@ -59,14 +56,13 @@ export type CameraTelemetry = Message<'guardian.edge.v1.CameraTelemetry'> & {
  * Describes the message guardian.edge.v1.CameraTelemetry.
  * Use `create(CameraTelemetrySchema)` to create a new message.
  */
-export const CameraTelemetrySchema: GenMessage<CameraTelemetry> =
-  /*@__PURE__*/
+export const CameraTelemetrySchema: GenMessage<CameraTelemetry> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_telemetry, 0);
 
 /**
  * @generated from message guardian.edge.v1.ReportTelemetryRequest
  */
-export type ReportTelemetryRequest = Message<'guardian.edge.v1.ReportTelemetryRequest'> & {
+export type ReportTelemetryRequest = Message<"guardian.edge.v1.ReportTelemetryRequest"> & {
   /**
    * @generated from field: int64 at_ms = 1;
    */
@@ -138,21 +134,20 @@ export type ReportTelemetryRequest = Message<'guardian.edge.v1.ReportTelemetryRe
  * Describes the message guardian.edge.v1.ReportTelemetryRequest.
  * Use `create(ReportTelemetryRequestSchema)` to create a new message.
  */
-export const ReportTelemetryRequestSchema: GenMessage<ReportTelemetryRequest> =
-  /*@__PURE__*/
+export const ReportTelemetryRequestSchema: GenMessage<ReportTelemetryRequest> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_telemetry, 1);
 
 /**
  * @generated from message guardian.edge.v1.ReportTelemetryResponse
  */
-export type ReportTelemetryResponse = Message<'guardian.edge.v1.ReportTelemetryResponse'> & {};
+export type ReportTelemetryResponse = Message<"guardian.edge.v1.ReportTelemetryResponse"> & {
+};
 
 /**
  * Describes the message guardian.edge.v1.ReportTelemetryResponse.
  * Use `create(ReportTelemetryResponseSchema)` to create a new message.
  */
-export const ReportTelemetryResponseSchema: GenMessage<ReportTelemetryResponse> =
-  /*@__PURE__*/
+export const ReportTelemetryResponseSchema: GenMessage<ReportTelemetryResponse> = /*@__PURE__*/
   messageDesc(file_guardian_edge_v1_telemetry, 2);
 
 /**
@@ -165,8 +160,10 @@ export const TelemetryService: GenService<{
    * @generated from rpc guardian.edge.v1.TelemetryService.ReportTelemetry
    */
   reportTelemetry: {
-    methodKind: 'unary';
+    methodKind: "unary";
     input: typeof ReportTelemetryRequestSchema;
     output: typeof ReportTelemetryResponseSchema;
-  };
-}> = /*@__PURE__*/ serviceDesc(file_guardian_edge_v1_telemetry, 0);
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_guardian_edge_v1_telemetry, 0);
+
