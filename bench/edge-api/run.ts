@@ -75,6 +75,7 @@ const server = spawn(
   process.execPath,
   [
     ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
+    ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
     path.join(root, 'dist/cli/main.js'),
     '--config',
     config,

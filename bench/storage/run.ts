@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     new S3BlobStore({
       endPoint,
       port: p,
-      useSSL: false,
+      useSsl: false,
       accessKey,
       secretKey,
       region: 'us-east-1',

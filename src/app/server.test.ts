@@ -22,7 +22,7 @@ describe('startService', () => {
         'storage.driver': 's3',
         storage: {
           driver: 's3',
-          s3: { endPoint: '127.0.0.1', port: 1, useSSL: false, accessKey: 'a', secretKey: 'b' },
+          s3: { endPoint: '127.0.0.1', port: 1, useSsl: false, accessKey: 'a', secretKey: 'b' },
         },
       }),
       silentLogger,

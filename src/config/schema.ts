@@ -39,7 +39,7 @@ const databaseSchema = z
 const s3Schema = z.strictObject({
   endPoint: z.string().min(1),
   port: port.optional(),
-  useSSL: z.boolean().default(true),
+  useSsl: z.boolean().default(true),
   accessKey: z.string().min(1),
   secretKey: z.string().min(1),
   region: z.string().min(1).default('us-east-1'),

@@ -26,7 +26,7 @@ const storeFor = (p: number) =>
   new S3BlobStore({
     endPoint: '127.0.0.1',
     port: p,
-    useSSL: false,
+    useSsl: false,
     accessKey: 'S3RVER',
     secretKey: 'S3RVER',
     region: 'us-east-1',

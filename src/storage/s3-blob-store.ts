@@ -26,7 +26,7 @@ export class S3BlobStore implements BlobStore {
     this.client = new Client({
       endPoint: config.endPoint,
       ...(config.port !== undefined ? { port: config.port } : {}),
-      useSSL: config.useSSL,
+      useSSL: config.useSsl,
       accessKey: config.accessKey,
       secretKey: config.secretKey,
       region: config.region,

@@ -15,7 +15,7 @@ if (endpoint) {
     store: new S3BlobStore({
       endPoint: host!,
       port: Number(port),
-      useSSL: false,
+      useSsl: false,
       accessKey: process.env.UVMTEST_S3_ACCESS_KEY ?? '',
       secretKey: process.env.UVMTEST_S3_SECRET_KEY ?? '',
       region: process.env.UVMTEST_S3_REGION ?? 'us-east-1',
