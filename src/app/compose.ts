@@ -19,6 +19,10 @@ import { ServiceMetrics } from '../telemetry/metrics.js';
 import { ReadinessService } from '../telemetry/readiness.js';
 import { createEdgesModule, type EdgesModule } from '../edges/edges-module.js';
 import { DomainEventBus } from './domain-events.js';
+import { createEventsModule, type EventsModule } from '../events/events-module.js';
+import type { EventIngestService } from '../events/event-ingest-service.js';
+import { eventHandlers } from '../edge-api/handlers/events.js';
+import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { VERSION } from './version.js';
 
 export interface Service {
@@ -32,6 +36,7 @@ export interface Service {
   jobs: { registry: JobRegistry; queue: JobQueue; runner: JobRunner; repository: JobRepository };
   bus: DomainEventBus;
   edges: EdgesModule;
+  events: EventsModule & { ingestService: EventIngestService };
   http: FastifyInstance;
 }
 
@@ -73,6 +78,7 @@ export async function composeService(
 
     const registry = new JobRegistry();
     options.registerJobs?.(registry);
+    const events = createEventsModule(config, database.db, blobStore, registry, log);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -104,6 +110,8 @@ export async function composeService(
     const edges = await createEdgesModule(config, database.db, bus, metrics, log, () =>
       Number(dataVersion.get()),
     );
+    const ingestService = events.ingest(queue, edges.cameraAccess);
+    edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService)));
 
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);
@@ -115,6 +123,7 @@ export async function composeService(
       readiness,
       metrics,
       edges,
+      events,
     });
     return {
       config,
@@ -127,6 +136,7 @@ export async function composeService(
       jobs: { registry, queue, runner, repository },
       bus,
       edges,
+      events: { ...events, ingestService },
       http,
     };
   } catch (err) {

@@ -164,6 +164,29 @@ const camerasSchema = z
   })
   .prefault({});
 
+const archiveSchema = z
+  .strictObject({
+    /**
+     * The owner's age public keys (age1...). Event frames are encrypted to them before they are
+     * stored; the service never holds an identity that could decrypt them. Events are refused until
+     * at least one is configured.
+     */
+    recipients: z
+      .array(z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age X25519 public key (age1...)'))
+      .default([]),
+    /** Where accepted uploads wait (durably) until the object store has them; relative to dataDir. */
+    spoolDir: z.string().min(1).default('spool'),
+    maxFrameBytes: positiveInt.max(50 * 1024 * 1024).default(8 * 1024 * 1024),
+    maxFrameWidth: positiveInt.max(16384).default(4096),
+    maxFrameHeight: positiveInt.max(16384).default(4096),
+    maxFramesPerEvent: positiveInt.max(200).default(30),
+    /** Events older than this (by their start time) are refused as a clock or replay problem. */
+    maxEventAgeHours: positiveInt.max(24 * 365).default(7 * 24),
+    /** Tolerated edge clock skew into the future. */
+    maxClockSkewSeconds: positiveInt.max(86_400).default(300),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Everything the embedded mode writes lives under this directory. */
   dataDir: z.string().min(1).default('./data'),
@@ -177,6 +200,7 @@ export const configSchema = z.strictObject({
   edgeApi: edgeApiSchema,
   wireguard: wireguardSchema,
   cameras: camerasSchema,
+  archive: archiveSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ConnectRouter } from '@connectrpc/connect';
 import type { DomainEventBus } from '../app/domain-events.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/database.js';
@@ -111,6 +112,8 @@ export async function createEdgesModule(
     dataVersion,
   );
 
+  /** Other capabilities add their gRPC services here before start(). */
+  const extraRoutes: ((router: ConnectRouter) => void)[] = [];
   let server: EdgeApiServer | undefined;
   let unsubscribe: (() => void) | undefined;
   let address: { host: string; port: number } | undefined;
@@ -124,6 +127,9 @@ export async function createEdgesModule(
     cameraAccess,
     identity,
     peerSync,
+    addRoutes(add: (router: ConnectRouter) => void): void {
+      extraRoutes.push(add);
+    },
     /** Where edges enrol (over the underlay): the edge API's public endpoint before the tunnel exists. */
     enrollmentEndpoint: `${config.edgeApi.host === '0.0.0.0' ? (config.wireguard.endpoint.split(':')[0] ?? '127.0.0.1') : config.edgeApi.host}:${config.edgeApi.port}`,
     get grpcAddress() {
@@ -156,6 +162,7 @@ export async function createEdgesModule(
           routes: (router) => {
             router.service(EnrollmentRpc, enrollmentHandlers(enrollment));
             router.service(EdgeService, edgeHandlers(registry, cameras));
+            for (const add of extraRoutes) add(router);
           },
         },
         log.child({ component: 'edge-api' }),

@@ -2,4 +2,4 @@
  * Job types the service declares. Each capability adds its types here and registers a handler at
  * composition (src/app/compose.ts); start-up fails when one has no handler.
  */
-export const DECLARED_JOB_TYPES: readonly string[] = [];
+export const DECLARED_JOB_TYPES: readonly string[] = ['events.archive'];

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiTokenService } from '../../auth/api-token-service.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { EdgesModule } from '../../edges/edges-module.js';
+import type { EventsModule } from '../../events/events-module.js';
 import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
 
@@ -20,6 +21,7 @@ export interface RouteDeps {
   readiness: ReadinessService;
   metrics: ServiceMetrics;
   edges: EdgesModule;
+  events: EventsModule;
 }
 
 export type TypedApp = FastifyInstance<

@@ -8,6 +8,10 @@ import { deleteEdgeRoute } from './edges/delete.js';
 import { getEdgeRoute } from './edges/get.js';
 import { listEdgesRoute } from './edges/list.js';
 import { revokeEdgeRoute } from './edges/revoke.js';
+import { deleteEventRoute } from './events/delete.js';
+import { getEventRoute } from './events/get.js';
+import { listEventsRoute } from './events/list.js';
+import { eventSnapshotRoute } from './events/snapshot.js';
 import { healthzRoute } from './health/healthz.js';
 import { metricsRoute } from './health/metrics.js';
 import { readyzRoute } from './health/readyz.js';
@@ -38,6 +42,10 @@ const ROUTES = [
   deleteEdgeRoute,
   listCamerasRoute,
   cameraDatasetRoute,
+  listEventsRoute,
+  getEventRoute,
+  eventSnapshotRoute,
+  deleteEventRoute,
 ];
 
 export function registerRoutes(app: TypedApp, deps: RouteDeps): void {

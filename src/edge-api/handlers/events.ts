@@ -1,0 +1,45 @@
+import type { ServiceImpl } from '@connectrpc/connect';
+import type { EventIngestService } from '../../events/event-ingest-service.js';
+import { EventService, TriggerType } from '../../gen/guardian/edge/v1/events_pb.js';
+import { AppError } from '../../errors/app-error.js';
+import { identityOf } from '../context.js';
+
+const TRIGGERS = {
+  [TriggerType.ANOMALY]: 'anomaly',
+  [TriggerType.MOTION]: 'motion',
+  [TriggerType.RULE]: 'rule',
+} as const;
+
+export function eventHandlers(ingest: EventIngestService): Partial<ServiceImpl<typeof EventService>> {
+  return {
+    async uploadEvent(req, ctx) {
+      const trigger = TRIGGERS[req.trigger as keyof typeof TRIGGERS];
+      if (!trigger) throw new AppError('validation_failed', 'trigger must be ANOMALY, MOTION or RULE');
+      const result = await ingest.uploadEvent(identityOf(ctx), {
+        cameraId: req.cameraId,
+        eventKey: req.eventKey,
+        startedAt: Number(req.startedAtMs),
+        endedAt: req.endedAtMs ? Number(req.endedAtMs) : null,
+        trigger,
+        edgeModelId: req.edgeModelId,
+        edgeModelVersion: req.edgeModelVersion,
+        edgeScore: req.edgeModelId ? req.edgeScore : null,
+        edgeThreshold: req.edgeModelId ? req.edgeThreshold : null,
+        edgeDetections: req.edgeDetections.map((d) => ({
+          className: d.className,
+          score: d.score,
+          box: d.box ? [d.box.x1, d.box.y1, d.box.x2, d.box.y2] : null,
+        })),
+        frames: req.frames.map((f) => ({
+          image: f.image,
+          capturedAt: f.capturedAtMs ? Number(f.capturedAtMs) : null,
+        })),
+        conditions: req.conditions
+          ? { light: req.conditions.light, weather: req.conditions.weather, season: req.conditions.season }
+          : null,
+        clipExpected: req.clipExpected,
+      });
+      return { eventId: result.eventId, created: result.created };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import type { JobDefinition } from '../jobs/job-registry.js';
+import type { Logger } from '../logging/logger.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { EventRepository } from './event-repository.js';
+import type { Spool } from './spool.js';
+
+export const ARCHIVE_JOB = 'events.archive';
+
+/**
+ * Moves an event's spooled objects to the object store. Each object is put with its declared size
+ * and sha256 (the store verifies), marked completed, then removed from the spool. A failure leaves
+ * the object pending and the job retries with backoff; re-putting the same key with the same bytes
+ * is harmless, so a retry after a crash never archives anything twice under different keys.
+ */
+export function archiveJob(
+  events: EventRepository,
+  store: BlobStore,
+  spool: Spool,
+  log: Logger,
+): JobDefinition<{ eventId: string }> {
+  return {
+    type: ARCHIVE_JOB,
+    // The object store may be down for a long time; keep trying (backoff caps at jobs.backoffMaxMs).
+    maxAttempts: 1000,
+    handler: async (ctx) => {
+      const pending = await events.pendingObjects(ctx.payload.eventId);
+      let done = 0;
+      for (const object of pending) {
+        if (ctx.signal.aborted) throw new Error('aborted');
+        if (!object.spool_path || !fs.existsSync(object.spool_path)) {
+          // Already in the store from an attempt that crashed before recording it?
+          const stat = await store.stat(object.bucket, object.key);
+          if (stat && stat.size === object.size) {
+            await events.markObject(object.id, 'completed', { spoolPath: null, error: null });
+            continue;
+          }
+          await events.markObject(object.id, 'failed', {
+            error: 'spooled file is missing and the store does not have the object',
+          });
+          log.error({ objectId: object.id, key: object.key }, 'archive object lost before upload');
+          continue;
+        }
+        await events.markObject(object.id, 'uploading', { attempt: true });
+        try {
+          await store.put(object.bucket, object.key, fs.createReadStream(object.spool_path), {
+            size: object.size,
+            sha256: object.sha256,
+            contentType: object.kind === 'metadata' ? 'application/json' : 'application/octet-stream',
+          });
+        } catch (err) {
+          await events.markObject(object.id, 'pending', { error: (err as Error).message });
+          throw err;
+        }
+        await events.markObject(object.id, 'completed', { spoolPath: null, error: null });
+        await spool.remove(object.spool_path);
+        ctx.reportProgress({
+          fraction: ++done / pending.length,
+          message: `${done}/${pending.length} objects archived`,
+        });
+      }
+      return { archived: done };
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import type { Db } from '../db/database.js';
+import { newId } from '../db/ids.js';
+import type { EventsTable } from '../db/tables.js';
+import type { CameraAccess } from '../edges/camera-access.js';
+import type { EdgeIdentity } from '../edges/edge-identity.js';
+import { AppError } from '../errors/app-error.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { Logger } from '../logging/logger.js';
+import { cameraBucket } from '../storage/keys.js';
+import type { AgeEncryptor } from './age-encryptor.js';
+import { ARCHIVE_JOB } from './archive-job.js';
+import type { EventRepository } from './event-repository.js';
+import { validateFrame, type FrameLimits } from './frame-validation.js';
+import type { Spool } from './spool.js';
+
+export interface IncomingEvent {
+  cameraId: string;
+  eventKey: string;
+  startedAt: number;
+  endedAt: number | null;
+  trigger: EventsTable['trigger_type'];
+  edgeModelId: string;
+  edgeModelVersion: string;
+  edgeScore: number | null;
+  edgeThreshold: number | null;
+  edgeDetections: { className: string; score: number; box: [number, number, number, number] | null }[];
+  frames: { image: Uint8Array; capturedAt: number | null }[];
+  conditions: Record<string, string> | null;
+  clipExpected: boolean;
+}
+
+export interface IngestSettings extends FrameLimits {
+  maxFramesPerEvent: number;
+  maxEventAgeHours: number;
+  maxClockSkewSeconds: number;
+  bucketPrefix: string;
+}
+
+/**
+ * Accepts an event: everything is validated first; frames are encrypted to the owner and written
+ * durably to the local spool; the event and its archive objects are committed in one transaction;
+ * only then is it acknowledged. Archiving to the object store happens afterwards in a job, so an
+ * unreachable store never loses or refuses an event. A retry with the same (edge, event key)
+ * returns the same event and stores nothing again.
+ */
+export class EventIngestService {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventRepository,
+    private readonly access: CameraAccess,
+    private readonly encryptor: AgeEncryptor,
+    private readonly spool: Spool,
+    private readonly jobs: JobQueue,
+    private readonly settings: IngestSettings,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async uploadEvent(
+    identity: EdgeIdentity,
+    input: IncomingEvent,
+  ): Promise<{ eventId: string; created: boolean }> {
+    if (!/^[A-Za-z0-9._:-]{1,128}$/.test(input.eventKey))
+      throw new AppError(
+        'validation_failed',
+        'event_key must be 1-128 letters, digits, ".", "_", ":" or "-"',
+      );
+    const existing = await this.events.findByEdgeKey(identity.edgeId, input.eventKey);
+    if (existing) return { eventId: existing.id, created: false };
+
+    await this.access.assertAllowed(identity, input.cameraId);
+    this.validateTimes(input);
+    if (input.frames.length === 0)
+      throw new AppError('validation_failed', 'an event needs at least one frame');
+    if (input.frames.length > this.settings.maxFramesPerEvent)
+      throw new AppError('validation_failed', `at most ${this.settings.maxFramesPerEvent} frames per event`);
+    if (input.edgeDetections.length > 500)
+      throw new AppError('validation_failed', 'at most 500 edge detections per event');
+    const formats = await Promise.all(input.frames.map((f, i) => validateFrame(f.image, i, this.settings)));
+    if (!this.encryptor.configured)
+      throw new AppError(
+        'unavailable',
+        'the owner has not configured archive.recipients; events cannot be stored encrypted yet',
+      );
+
+    const eventId = newId();
+    const bucket = cameraBucket(input.cameraId, this.settings.bucketPrefix);
+    const now = this.now();
+    const written: string[] = [];
+    try {
+      const objects = [];
+      for (const [i, frame] of input.frames.entries()) {
+        const key = `events/${eventId}/snapshot-${i}.${formats[i]!.format === 'png' ? 'png' : 'jpg'}.age`;
+        const file = await this.spool.write(key, await this.encryptor.encrypt(frame.image));
+        written.push(file.path);
+        objects.push({
+          id: newId(),
+          event_id: eventId,
+          camera_id: input.cameraId,
+          kind: 'snapshot' as const,
+          bucket,
+          key,
+          size: file.size,
+          sha256: file.sha256,
+          status: 'pending' as const,
+          spool_path: file.path,
+          error: null,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      const metadata = Buffer.from(
+        JSON.stringify(this.metadataDocument(eventId, identity, input, formats), null, 2),
+      );
+      const metaKey = `events/${eventId}/metadata.json`;
+      const metaFile = await this.spool.write(metaKey, metadata);
+      written.push(metaFile.path);
+      objects.push({
+        id: newId(),
+        event_id: eventId,
+        camera_id: input.cameraId,
+        kind: 'metadata' as const,
+        bucket,
+        key: metaKey,
+        size: metaFile.size,
+        sha256: metaFile.sha256,
+        status: 'pending' as const,
+        spool_path: metaFile.path,
+        error: null,
+        created_at: now,
+        updated_at: now,
+      });
+
+      await this.events.insertWithObjects(
+        {
+          id: eventId,
+          camera_id: input.cameraId,
+          edge_id: identity.edgeId,
+          edge_event_key: input.eventKey,
+          trigger_type: input.trigger,
+          started_at: input.startedAt,
+          ended_at: input.endedAt,
+          edge_model_id: input.edgeModelId || null,
+          edge_model_version: input.edgeModelVersion || null,
+          edge_score: input.edgeScore,
+          edge_threshold: input.edgeThreshold,
+          edge_detections: JSON.stringify(input.edgeDetections),
+          frame_count: input.frames.length,
+          has_clip: 0,
+          risk_score: null,
+          risk_level: null,
+          explanation: null,
+          report: null,
+          incident_id: null,
+          created_at: now,
+          updated_at: now,
+        },
+        objects,
+      );
+    } catch (err) {
+      await Promise.all(written.map((p) => this.spool.remove(p)));
+      // Two uploads of the same event raced: the other one won; answer with its id.
+      const raced = await this.events.findByEdgeKey(identity.edgeId, input.eventKey);
+      if (raced) return { eventId: raced.id, created: false };
+      throw err;
+    }
+    await this.jobs.enqueue(ARCHIVE_JOB, { eventId }, { dedupeKey: eventId });
+    this.log.info(
+      {
+        eventId,
+        cameraId: input.cameraId,
+        edgeId: identity.edgeId,
+        frames: input.frames.length,
+        trigger: input.trigger,
+      },
+      'event accepted',
+    );
+    return { eventId, created: true };
+  }
+
+  private validateTimes(input: IncomingEvent): void {
+    const now = this.now();
+    if (!Number.isFinite(input.startedAt) || input.startedAt <= 0)
+      throw new AppError('validation_failed', 'started_at_ms is required');
+    if (input.startedAt > now + this.settings.maxClockSkewSeconds * 1000)
+      throw new AppError(
+        'validation_failed',
+        `started_at_ms is ${Math.round((input.startedAt - now) / 1000)} s in the future; check the edge clock`,
+      );
+    if (input.startedAt < now - this.settings.maxEventAgeHours * 3_600_000)
+      throw new AppError(
+        'validation_failed',
+        `started_at_ms is older than ${this.settings.maxEventAgeHours} h`,
+      );
+    if (input.endedAt !== null && input.endedAt < input.startedAt)
+      throw new AppError('validation_failed', 'ended_at_ms is before started_at_ms');
+  }
+
+  private metadataDocument(
+    eventId: string,
+    identity: EdgeIdentity,
+    input: IncomingEvent,
+    formats: { format: string; width: number; height: number }[],
+  ) {
+    return {
+      eventId,
+      cameraId: input.cameraId,
+      edgeId: identity.edgeId,
+      edgeEventKey: input.eventKey,
+      trigger: input.trigger,
+      startedAt: new Date(input.startedAt).toISOString(),
+      endedAt: input.endedAt === null ? null : new Date(input.endedAt).toISOString(),
+      edgeModel: {
+        id: input.edgeModelId || null,
+        version: input.edgeModelVersion || null,
+        score: input.edgeScore,
+        threshold: input.edgeThreshold,
+      },
+      edgeDetections: input.edgeDetections,
+      conditions: input.conditions,
+      frames: formats.map((f, i) => ({
+        index: i,
+        ...f,
+        capturedAt:
+          input.frames[i]!.capturedAt === null ? null : new Date(input.frames[i]!.capturedAt!).toISOString(),
+        encryption: 'age',
+      })),
+    };
+  }
+}

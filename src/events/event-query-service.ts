@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import { AppError } from '../errors/app-error.js';
+import type { BlobStore, ByteRange } from '../storage/blob-store.js';
+import { assertValidRange } from '../storage/hashing.js';
+import type { ArchiveObjectRow, EventFilter, EventRepository, EventRow } from './event-repository.js';
+import type { Spool } from './spool.js';
+import type { Readable } from 'node:stream';
+
+export interface EventView {
+  id: string;
+  cameraId: string;
+  edgeId: string;
+  edgeEventKey: string;
+  trigger: string;
+  startedAt: string;
+  endedAt: string | null;
+  edgeModel: { id: string | null; version: string | null; score: number | null; threshold: number | null };
+  edgeDetections: unknown;
+  frameCount: number;
+  hasClip: boolean;
+  analysisStatus: string;
+  riskScore: number | null;
+  riskLevel: string | null;
+  explanation: string | null;
+  createdAt: string;
+}
+
+export interface EventDetail extends EventView {
+  objects: { kind: string; key: string; size: number; sha256: string; status: string; bucket: string }[];
+}
+
+/** Owners' reads: the timeline and the encrypted objects, from either blob store (or the spool before archiving). */
+export class EventQueryService {
+  constructor(
+    private readonly events: EventRepository,
+    private readonly store: BlobStore,
+    private readonly spool: Spool,
+  ) {}
+
+  async list(filter: EventFilter): Promise<{ items: EventView[]; nextCursor: string | null }> {
+    const rows = await this.events.list(filter);
+    return {
+      items: rows.map(toView),
+      nextCursor: rows.length === filter.limit ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  async get(id: string): Promise<EventDetail> {
+    const row = await this.require(id);
+    const objects = await this.events.objects(id);
+    return {
+      ...toView(row),
+      objects: objects.map((o) => ({
+        kind: o.kind,
+        key: o.key,
+        size: o.size,
+        sha256: o.sha256,
+        status: o.status,
+        bucket: o.bucket,
+      })),
+    };
+  }
+
+  /** The n-th snapshot's ciphertext, whole or a byte range, as a stream (constant memory). */
+  async snapshot(
+    eventId: string,
+    index: number,
+    range?: ByteRange,
+  ): Promise<{ object: ArchiveObjectRow; stream: Readable; range?: ByteRange }> {
+    await this.require(eventId);
+    const objects = await this.events.objects(eventId);
+    const object = objects.find(
+      (o) => o.kind === 'snapshot' && new RegExp(`/snapshot-${index}\\.[a-z]+\\.age$`).test(o.key),
+    );
+    if (!object) throw new AppError('not_found', `event ${eventId} has no snapshot ${index}`);
+    return this.read(object, range);
+  }
+
+  async delete(eventId: string): Promise<void> {
+    await this.require(eventId);
+    for (const o of await this.events.objects(eventId)) {
+      await this.store.delete(o.bucket, o.key);
+      if (o.spool_path) await this.spool.remove(o.spool_path);
+    }
+    await this.events.delete(eventId);
+  }
+
+  private async read(
+    object: ArchiveObjectRow,
+    range?: ByteRange,
+  ): Promise<{ object: ArchiveObjectRow; stream: Readable; range?: ByteRange }> {
+    if (range) assertValidRange(range, object.size);
+    if (object.status !== 'completed' && object.spool_path && fs.existsSync(object.spool_path)) {
+      const stream = fs.createReadStream(
+        object.spool_path,
+        range ? { start: range.start, end: range.end } : {},
+      );
+      return { object, stream, ...(range ? { range } : {}) };
+    }
+    const read = await this.store.get(object.bucket, object.key, range);
+    return { object, stream: read.stream, ...(range ? { range } : {}) };
+  }
+
+  private async require(id: string): Promise<EventRow> {
+    const row = await this.events.get(id);
+    if (!row) throw new AppError('not_found', `event ${id} does not exist`);
+    return row;
+  }
+}
+
+function toView(r: EventRow): EventView {
+  return {
+    id: r.id,
+    cameraId: r.camera_id,
+    edgeId: r.edge_id,
+    edgeEventKey: r.edge_event_key,
+    trigger: r.trigger_type,
+    startedAt: new Date(r.started_at).toISOString(),
+    endedAt: r.ended_at === null ? null : new Date(r.ended_at).toISOString(),
+    edgeModel: {
+      id: r.edge_model_id,
+      version: r.edge_model_version,
+      score: r.edge_score,
+      threshold: r.edge_threshold,
+    },
+    edgeDetections: r.edge_detections ? JSON.parse(r.edge_detections) : [],
+    frameCount: r.frame_count,
+    hasClip: r.has_clip === 1,
+    analysisStatus: r.analysis_status,
+    riskScore: r.risk_score,
+    riskLevel: r.risk_level,
+    explanation: r.explanation,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}

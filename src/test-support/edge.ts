@@ -1,0 +1,35 @@
+import type { Service } from '../app/compose.js';
+import { createEdgeKeyMaterial } from '../edge-client/credentials.js';
+import { edgeClient, edgeTransport } from '../edge-client/transport.js';
+import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
+import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
+
+/** An enrolled edge with mTLS clients for its services; the service's edge API must be started. */
+export async function enrolledTestEdge(service: Service, name: string, cameras: string[] = []) {
+  const { token } = await service.edges.bootstrapTokens.create({ name });
+  const keys = await createEdgeKeyMaterial(name);
+  const res = await service.edges.enrollment.enroll({
+    bootstrapToken: token,
+    edgeName: name,
+    wireguardPublicKey: keys.wireguard.publicKey,
+    csrPem: keys.csrPem,
+    softwareVersion: '1.0.0',
+  });
+  const transport = edgeTransport({
+    endpoint: `127.0.0.1:${service.edges.grpcAddress!.port}`,
+    caPem: service.edges.ca.certPem,
+    certPem: res.certificatePem,
+    keyPem: keys.tlsKeyPem,
+  });
+  const edge = edgeClient(EdgeService, transport);
+  if (cameras.length > 0)
+    await edge.syncCapabilities({
+      cameras: cameras.map((cameraId) => ({
+        cameraId,
+        name: cameraId,
+        online: true,
+        labelledSnapshotCounts: {},
+      })),
+    });
+  return { edgeId: res.edgeId, edge, events: edgeClient(EventService, transport) };
+}
