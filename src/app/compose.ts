@@ -111,7 +111,8 @@ export async function composeService(
       Number(dataVersion.get()),
     );
     const ingestService = events.ingest(queue, edges.cameraAccess);
-    edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService)));
+    const clipService = events.clips(queue, edges.cameraAccess);
+    edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
 
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);

@@ -180,6 +180,8 @@ const archiveSchema = z
     maxFrameWidth: positiveInt.max(16384).default(4096),
     maxFrameHeight: positiveInt.max(16384).default(4096),
     maxFramesPerEvent: positiveInt.max(200).default(30),
+    /** Largest encrypted clip accepted, bytes. */
+    maxClipBytes: positiveInt.max(10 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
     /** Events older than this (by their start time) are refused as a clock or replay problem. */
     maxEventAgeHours: positiveInt.max(24 * 365).default(7 * 24),
     /** Tolerated edge clock skew into the future. */

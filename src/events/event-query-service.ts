@@ -68,12 +68,34 @@ export class EventQueryService {
     range?: ByteRange,
   ): Promise<{ object: ArchiveObjectRow; stream: Readable; range?: ByteRange }> {
     await this.require(eventId);
-    const objects = await this.events.objects(eventId);
-    const object = objects.find(
-      (o) => o.kind === 'snapshot' && new RegExp(`/snapshot-${index}\\.[a-z]+\\.age$`).test(o.key),
-    );
+    const object = await this.describe(eventId, 'snapshot', index);
     if (!object) throw new AppError('not_found', `event ${eventId} has no snapshot ${index}`);
     return this.read(object, range);
+  }
+
+  /** The event's encrypted clip, whole or a byte range. */
+  async clip(
+    eventId: string,
+    range?: ByteRange,
+  ): Promise<{ object: ArchiveObjectRow; stream: Readable; range?: ByteRange }> {
+    await this.require(eventId);
+    const object = (await this.events.objects(eventId)).find((o) => o.kind === 'clip');
+    if (!object) throw new AppError('not_found', `event ${eventId} has no clip`);
+    return this.read(object, range);
+  }
+
+  /** Size and sha256 of an object, to answer Range and If-None-Match before opening it. */
+  async describe(
+    eventId: string,
+    kind: 'clip' | 'snapshot',
+    index = 0,
+  ): Promise<ArchiveObjectRow | undefined> {
+    const objects = await this.events.objects(eventId);
+    return kind === 'clip'
+      ? objects.find((o) => o.kind === 'clip')
+      : objects.find(
+          (o) => o.kind === 'snapshot' && new RegExp(`/snapshot-${index}\\.[a-z]+\\.age$`).test(o.key),
+        );
   }
 
   async delete(eventId: string): Promise<void> {

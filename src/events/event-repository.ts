@@ -48,6 +48,18 @@ export class EventRepository {
     });
   }
 
+  /** Records an accepted clip and flags the event, atomically. */
+  async insertClip(eventId: string, object: Insertable<ArchiveObjectsTable>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('archive_objects').values(object).execute();
+      await trx
+        .updateTable('events')
+        .set({ has_clip: 1, updated_at: Date.now() })
+        .where('id', '=', eventId)
+        .execute();
+    });
+  }
+
   async list(filter: EventFilter): Promise<EventRow[]> {
     let q = this.db.selectFrom('events').selectAll().orderBy('id', 'desc').limit(filter.limit);
     if (filter.cameraIds?.length) q = q.where('camera_id', 'in', filter.cameraIds);

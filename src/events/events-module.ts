@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { AgeEncryptor } from './age-encryptor.js';
 import { archiveJob } from './archive-job.js';
+import { ClipUploadService } from './clip-upload-service.js';
 import { EventIngestService } from './event-ingest-service.js';
 import { EventQueryService } from './event-query-service.js';
 import { EventRepository } from './event-repository.js';
@@ -31,6 +32,16 @@ export function createEventsModule(
     repository,
     query,
     /** Needs the queue and camera access, which exist later in composition. */
+    clips(queue: JobQueue, access: CameraAccess): ClipUploadService {
+      return new ClipUploadService(
+        repository,
+        access,
+        queue,
+        path.resolve(config.dataDir, config.archive.spoolDir),
+        { maxClipBytes: config.archive.maxClipBytes },
+        log.child({ component: 'clips' }),
+      );
+    },
     ingest(queue: JobQueue, access: CameraAccess): EventIngestService {
       return new EventIngestService(
         db,

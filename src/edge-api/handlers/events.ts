@@ -1,5 +1,7 @@
 import type { ServiceImpl } from '@connectrpc/connect';
+import type { ClipUploadService } from '../../events/clip-upload-service.js';
 import type { EventIngestService } from '../../events/event-ingest-service.js';
+import type { UploadClipRequest } from '../../gen/guardian/edge/v1/events_pb.js';
 import { EventService, TriggerType } from '../../gen/guardian/edge/v1/events_pb.js';
 import { AppError } from '../../errors/app-error.js';
 import { identityOf } from '../context.js';
@@ -10,8 +12,38 @@ const TRIGGERS = {
   [TriggerType.RULE]: 'rule',
 } as const;
 
-export function eventHandlers(ingest: EventIngestService): Partial<ServiceImpl<typeof EventService>> {
+export function eventHandlers(
+  ingest: EventIngestService,
+  clips: ClipUploadService,
+): Partial<ServiceImpl<typeof EventService>> {
   return {
+    async uploadClip(requests, ctx) {
+      const iterator = requests[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done || first.value.part.case !== 'header')
+        throw new AppError('validation_failed', 'the first UploadClip message must carry the ClipHeader');
+      const h = first.value.part.value;
+      const chunks = (async function* () {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          const msg: UploadClipRequest = next.value;
+          if (msg.part.case !== 'chunk')
+            throw new AppError('validation_failed', 'only the first UploadClip message may carry a header');
+          yield msg.part.value;
+        }
+      })();
+      const r = await clips.upload(
+        identityOf(ctx),
+        { eventId: h.eventId, size: Number(h.size), sha256: h.sha256, offset: Number(h.offset) },
+        chunks,
+      );
+      return { eventId: r.eventId, size: BigInt(r.size), sha256: r.sha256 };
+    },
+
+    async queryClipUpload(req, ctx) {
+      const r = await clips.status(identityOf(ctx), req.eventId);
+      return { receivedBytes: BigInt(r.receivedBytes), complete: r.complete };
+    },
+
     async uploadEvent(req, ctx) {
       const trigger = TRIGGERS[req.trigger as keyof typeof TRIGGERS];
       if (!trigger) throw new AppError('validation_failed', 'trigger must be ANOMALY, MOTION or RULE');

@@ -8,6 +8,7 @@ import { deleteEdgeRoute } from './edges/delete.js';
 import { getEdgeRoute } from './edges/get.js';
 import { listEdgesRoute } from './edges/list.js';
 import { revokeEdgeRoute } from './edges/revoke.js';
+import { eventClipRoute } from './events/clip.js';
 import { deleteEventRoute } from './events/delete.js';
 import { getEventRoute } from './events/get.js';
 import { listEventsRoute } from './events/list.js';
@@ -45,6 +46,7 @@ const ROUTES = [
   listEventsRoute,
   getEventRoute,
   eventSnapshotRoute,
+  eventClipRoute,
   deleteEventRoute,
 ];
 

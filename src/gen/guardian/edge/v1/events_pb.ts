@@ -224,11 +224,16 @@ export type UploadClipResponse = Message<"guardian.edge.v1.UploadClipResponse"> 
   eventId: string;
 
   /**
+   * Bytes the service holds. Less than the declared size when the stream ended early: send the
+   * rest with offset = size.
+   *
    * @generated from field: uint64 size = 2;
    */
   size: bigint;
 
   /**
+   * The verified sha256 once the whole clip arrived; empty while it is incomplete.
+   *
    * @generated from field: string sha256 = 3;
    */
   sha256: string;
@@ -330,7 +335,10 @@ export const EventService: GenService<{
   },
   /**
    * Client streaming: the first message carries ClipHeader, the rest carry data chunks. Resumable:
-   * send ClipHeader.offset = bytes already acknowledged (QueryClipUpload tells).
+   * send ClipHeader.offset = bytes already held (QueryClipUpload tells). Errors: INVALID_ARGUMENT
+   * (not age-encrypted: plaintext video is refused and nothing kept), DATA_LOSS (sha256 or size
+   * mismatch; start again from 0), OUT_OF_RANGE (wrong offset; the message says where to resume),
+   * NOT_FOUND (no such event for this edge).
    *
    * @generated from rpc guardian.edge.v1.EventService.UploadClip
    */
