@@ -114,6 +114,27 @@ export async function composeService(
     const clipService = events.clips(queue, edges.cameraAccess);
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
 
+    metrics.gauge(
+      'uservm_camera_storage_used_bytes',
+      'Archive bytes per camera (clips, snapshots, metadata).',
+      ['camera'],
+      async (g) => {
+        for (const c of await events.quotas.all()) g.labels(c.cameraId).set(c.usedBytes);
+      },
+    );
+    metrics.gauge('uservm_camera_storage_quota_bytes', 'Archive quota per camera.', ['camera'], async (g) => {
+      for (const c of await events.quotas.all()) g.labels(c.cameraId).set(c.quotaBytes);
+    });
+    metrics.gauge(
+      'uservm_archive_objects',
+      'Archive objects by upload status (pending ones wait in the spool).',
+      ['status'],
+      async (g) => {
+        for (const row of await events.repository.countObjectsByStatus())
+          g.labels(row.status).set(Number(row.count));
+      },
+    );
+
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);
 
@@ -125,6 +146,7 @@ export async function composeService(
       metrics,
       edges,
       events,
+      ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
       config,

@@ -21,6 +21,7 @@ export async function startService(
 ): Promise<RunningService> {
   const service = await composeService(config, log, options);
   service.jobs.runner.start();
+  service.events.startSchedules(service.jobs.queue);
   try {
     await service.edges.start();
     await service.http.listen({ host: config.server.host, port: config.server.port });
@@ -50,6 +51,7 @@ export async function startService(
       const deadline = Date.now() + config.server.shutdownTimeoutMs;
       log.info({ reason, deadlineMs: config.server.shutdownTimeoutMs }, 'shutting down');
       service.readiness.markShuttingDown();
+      service.events.stopSchedules();
       await Promise.all([
         service.http.close(),
         service.edges.stop(),

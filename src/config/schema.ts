@@ -180,6 +180,14 @@ const archiveSchema = z
     maxFrameWidth: positiveInt.max(16384).default(4096),
     maxFrameHeight: positiveInt.max(16384).default(4096),
     maxFramesPerEvent: positiveInt.max(200).default(30),
+    /** Per-camera quota for clips, snapshots and metadata, unless the camera sets its own. */
+    defaultCameraQuotaBytes: positiveInt.default(10 * 1024 * 1024 * 1024),
+    /** Events (and their objects) older than this are deleted, unless the camera sets its own. */
+    defaultRetentionDays: positiveInt.max(3650).default(30),
+    /** Total archive size across cameras; the oldest events go first when it is exceeded. */
+    maxTotalBytes: positiveInt.optional(),
+    /** How often retention runs. */
+    retentionIntervalMinutes: positiveInt.max(24 * 60).default(60),
     /** Largest encrypted clip accepted, bytes. */
     maxClipBytes: positiveInt.max(10 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
     /** Events older than this (by their start time) are refused as a clock or replay problem. */

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import { AGE_HEADER } from './age-encryptor.js';
 import { ARCHIVE_JOB } from './archive-job.js';
 import type { EventRepository } from './event-repository.js';
+import type { QuotaService } from './quota-service.js';
 
 export interface ClipHeader {
   eventId: string;
@@ -34,6 +35,7 @@ export class ClipUploadService {
     private readonly events: EventRepository,
     private readonly access: CameraAccess,
     private readonly jobs: JobQueue,
+    private readonly quotas: QuotaService,
     private readonly spoolRoot: string,
     private readonly settings: { maxClipBytes: number },
     private readonly log: Logger,
@@ -74,6 +76,7 @@ export class ClipUploadService {
     }
     const part = this.partPath(event.id);
     const held = await sizeOf(part);
+    if (held === 0) await this.quotas.assertRoomFor(event.camera_id, header.size);
     if (header.offset !== held) {
       throw new AppError(
         'range_not_satisfiable',
@@ -144,6 +147,7 @@ export class ClipUploadService {
       created_at: now,
       updated_at: now,
     });
+    await this.quotas.checkWarning(cameraId);
     // Its own dedupe key: an archive job of the frames may already be running past its object list.
     await this.jobs.enqueue(ARCHIVE_JOB, { eventId }, { dedupeKey: `${eventId}:clip` });
     this.log.info({ eventId, size }, 'clip accepted');

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { ArchiveObjectsTable, EventsTable } from '../db/tables.js';
 
@@ -20,7 +20,14 @@ export interface EventFilter {
   limit: number;
 }
 
-/** Events and their archived objects. */
+/** Adds (or with negative numbers removes) bytes and objects to a camera's storage usage. */
+async function addUsage(db: Db, cameraId: string, bytes: number, objects: number): Promise<void> {
+  await sql`INSERT INTO storage_usage (camera_id, used_bytes, object_count) VALUES (${cameraId}, ${bytes}, ${objects})
+    ON CONFLICT (camera_id) DO UPDATE SET used_bytes = MAX(0, used_bytes + excluded.used_bytes),
+      object_count = MAX(0, object_count + excluded.object_count)`.execute(db);
+}
+
+/** Events and their archived objects; storage usage is updated in the same transactions, so it is exact. */
 export class EventRepository {
   constructor(private readonly db: Db) {}
 
@@ -45,6 +52,12 @@ export class EventRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('events').values(event).execute();
       if (objects.length > 0) await trx.insertInto('archive_objects').values(objects).execute();
+      await addUsage(
+        trx,
+        event.camera_id,
+        objects.reduce((n, o) => n + o.size, 0),
+        objects.length,
+      );
     });
   }
 
@@ -134,8 +147,54 @@ export class EventRepository {
 
   async delete(eventId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const objects = await trx
+        .selectFrom('archive_objects')
+        .select(['camera_id', 'size'])
+        .where('event_id', '=', eventId)
+        .execute();
       await trx.deleteFrom('archive_objects').where('event_id', '=', eventId).execute();
       await trx.deleteFrom('events').where('id', '=', eventId).execute();
+      if (objects.length > 0)
+        await addUsage(trx, objects[0]!.camera_id, -objects.reduce((n, o) => n + o.size, 0), -objects.length);
     });
+  }
+
+  /** Ids of a camera's events that started before `cutoff`, oldest first. */
+  async eventsStartedBefore(cameraId: string, cutoff: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select('id')
+      .where('camera_id', '=', cameraId)
+      .where('started_at', '<', cutoff)
+      .orderBy('started_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Bytes and count of a camera's objects not yet in the store (still spooled). */
+  async unarchived(cameraId: string): Promise<{ bytes: number; count: number }> {
+    const row = await this.db
+      .selectFrom('archive_objects')
+      .select((eb) => [
+        eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'),
+        eb.fn.countAll<number>().as('count'),
+      ])
+      .where('camera_id', '=', cameraId)
+      .where('status', '!=', 'completed')
+      .executeTakeFirstOrThrow();
+    return { bytes: Number(row.bytes), count: Number(row.count) };
+  }
+
+  /** The oldest events of all cameras, for retention by total size. */
+  async oldestEvents(limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select('id')
+      .orderBy('started_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
   }
 }

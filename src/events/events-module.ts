@@ -13,6 +13,9 @@ import { EventIngestService } from './event-ingest-service.js';
 import { EventQueryService } from './event-query-service.js';
 import { EventRepository } from './event-repository.js';
 import { Spool } from './spool.js';
+import { QuotaService } from './quota-service.js';
+import { reconcileJob, RECONCILE_JOB, retentionJob, RETENTION_JOB } from './retention-jobs.js';
+import { StorageUsageRepository } from './storage-usage-repository.js';
 
 export type EventsModule = ReturnType<typeof createEventsModule>;
 
@@ -28,15 +31,59 @@ export function createEventsModule(
   const spool = new Spool(path.resolve(config.dataDir, config.archive.spoolDir));
   registry.register(archiveJob(repository, store, spool, log.child({ component: 'archive' })));
   const query = new EventQueryService(repository, store, spool);
+  const usage = new StorageUsageRepository(db);
+  const quotas = new QuotaService(
+    usage,
+    {
+      quotaBytes: config.archive.defaultCameraQuotaBytes,
+      retentionDays: config.archive.defaultRetentionDays,
+    },
+    log.child({ component: 'quota' }),
+  );
+  const bucketPrefix = config.storage.s3?.bucketPrefix ?? '';
+  registry.register(
+    retentionJob(
+      repository,
+      query,
+      quotas,
+      usage,
+      { ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}) },
+      log.child({ component: 'retention' }),
+    ),
+  );
+  registry.register(reconcileJob(quotas, usage, repository, store, bucketPrefix));
+  let timers: NodeJS.Timeout[] = [];
   return {
     repository,
     query,
+    quotas,
+    /** Schedules retention (every retentionIntervalMinutes) and reconciliation (daily). */
+    startSchedules(queue: JobQueue): void {
+      const every = (ms: number, type: string) => {
+        const t = setInterval(
+          () =>
+            void queue
+              .enqueue(type, {}, { dedupeKey: type })
+              .catch((err) => log.error({ err, type }, 'could not schedule job')),
+          ms,
+        );
+        t.unref();
+        timers.push(t);
+      };
+      every(config.archive.retentionIntervalMinutes * 60_000, RETENTION_JOB);
+      every(24 * 3_600_000, RECONCILE_JOB);
+    },
+    stopSchedules(): void {
+      timers.forEach(clearInterval);
+      timers = [];
+    },
     /** Needs the queue and camera access, which exist later in composition. */
     clips(queue: JobQueue, access: CameraAccess): ClipUploadService {
       return new ClipUploadService(
         repository,
         access,
         queue,
+        quotas,
         path.resolve(config.dataDir, config.archive.spoolDir),
         { maxClipBytes: config.archive.maxClipBytes },
         log.child({ component: 'clips' }),

@@ -22,6 +22,8 @@ export interface RouteDeps {
   metrics: ServiceMetrics;
   edges: EdgesModule;
   events: EventsModule;
+  /** archive.maxTotalBytes, shown with usage. */
+  maxTotalBytes?: number;
 }
 
 export type TypedApp = FastifyInstance<

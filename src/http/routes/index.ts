@@ -9,6 +9,9 @@ import { getEdgeRoute } from './edges/get.js';
 import { listEdgesRoute } from './edges/list.js';
 import { revokeEdgeRoute } from './edges/revoke.js';
 import { eventClipRoute } from './events/clip.js';
+import { cameraStorageRoute, setCameraStorageRoute } from './storage/camera.js';
+import { storageOverviewRoute } from './storage/overview.js';
+import { runStorageJobRoutes } from './storage/run-job.js';
 import { deleteEventRoute } from './events/delete.js';
 import { getEventRoute } from './events/get.js';
 import { listEventsRoute } from './events/list.js';
@@ -48,6 +51,10 @@ const ROUTES = [
   eventSnapshotRoute,
   eventClipRoute,
   deleteEventRoute,
+  storageOverviewRoute,
+  cameraStorageRoute,
+  setCameraStorageRoute,
+  runStorageJobRoutes,
 ];
 
 export function registerRoutes(app: TypedApp, deps: RouteDeps): void {

@@ -1,0 +1,110 @@
+import type { Db } from '../db/database.js';
+
+export interface UsageRow {
+  cameraId: string;
+  usedBytes: number;
+  objectCount: number;
+  quotaBytes: number | null;
+  retentionDays: number | null;
+  warnedAt: number | null;
+  reconciledAt: number | null;
+}
+
+/** Per-camera storage usage and policy (quota and retention live on the camera). */
+export class StorageUsageRepository {
+  constructor(private readonly db: Db) {}
+
+  async get(cameraId: string): Promise<UsageRow | undefined> {
+    const row = await this.db
+      .selectFrom('cameras')
+      .leftJoin('storage_usage', 'storage_usage.camera_id', 'cameras.id')
+      .select([
+        'cameras.id as cameraId',
+        'cameras.quota_bytes as quotaBytes',
+        'cameras.retention_days as retentionDays',
+        'storage_usage.used_bytes as usedBytes',
+        'storage_usage.object_count as objectCount',
+        'storage_usage.warned_at as warnedAt',
+        'storage_usage.reconciled_at as reconciledAt',
+      ])
+      .where('cameras.id', '=', cameraId)
+      .executeTakeFirst();
+    return row
+      ? {
+          ...row,
+          usedBytes: row.usedBytes ?? 0,
+          objectCount: row.objectCount ?? 0,
+          warnedAt: row.warnedAt ?? null,
+          reconciledAt: row.reconciledAt ?? null,
+        }
+      : undefined;
+  }
+
+  async all(): Promise<UsageRow[]> {
+    const rows = await this.db
+      .selectFrom('cameras')
+      .leftJoin('storage_usage', 'storage_usage.camera_id', 'cameras.id')
+      .select([
+        'cameras.id as cameraId',
+        'cameras.quota_bytes as quotaBytes',
+        'cameras.retention_days as retentionDays',
+        'storage_usage.used_bytes as usedBytes',
+        'storage_usage.object_count as objectCount',
+        'storage_usage.warned_at as warnedAt',
+        'storage_usage.reconciled_at as reconciledAt',
+      ])
+      .orderBy('cameras.id')
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      usedBytes: r.usedBytes ?? 0,
+      objectCount: r.objectCount ?? 0,
+      warnedAt: r.warnedAt ?? null,
+      reconciledAt: r.reconciledAt ?? null,
+    }));
+  }
+
+  async totalUsedBytes(): Promise<number> {
+    const row = await this.db
+      .selectFrom('storage_usage')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('used_bytes'), eb.lit(0)).as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  async setPolicy(
+    cameraId: string,
+    policy: { quotaBytes?: number | null; retentionDays?: number | null },
+  ): Promise<void> {
+    await this.db
+      .updateTable('cameras')
+      .set({
+        ...(policy.quotaBytes !== undefined ? { quota_bytes: policy.quotaBytes } : {}),
+        ...(policy.retentionDays !== undefined ? { retention_days: policy.retentionDays } : {}),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', cameraId)
+      .execute();
+  }
+
+  async markWarned(cameraId: string, at: number | null): Promise<void> {
+    await this.db
+      .insertInto('storage_usage')
+      .values({ camera_id: cameraId, warned_at: at })
+      .onConflict((oc) => oc.column('camera_id').doUpdateSet({ warned_at: at }))
+      .execute();
+  }
+
+  /** Replaces the counters with what the bucket listing shows (reconciliation). */
+  async setMeasured(cameraId: string, usedBytes: number, objectCount: number, at: number): Promise<void> {
+    await this.db
+      .insertInto('storage_usage')
+      .values({ camera_id: cameraId, used_bytes: usedBytes, object_count: objectCount, reconciled_at: at })
+      .onConflict((oc) =>
+        oc
+          .column('camera_id')
+          .doUpdateSet({ used_bytes: usedBytes, object_count: objectCount, reconciled_at: at }),
+      )
+      .execute();
+  }
+}
