@@ -41,7 +41,7 @@ async function setup(overrides: Record<string, unknown> = {}) {
       headers: { authorization: `Bearer ${ctx.adminToken}` },
       ...(payload ? { payload } : {}),
     });
-  const runJob = async (path: string) => {
+  const runJob = async (path: string): Promise<Record<string, number>> => {
     const job = (await inject('POST', path)).json();
     for (let i = 0; i < 200; i++) {
       const view = await ctx.service.jobs.queue.get(job.id);
@@ -153,7 +153,7 @@ describe('retention', () => {
       const fresh = await t.upload('fresh');
       await t.archived();
       const result = await t.runJob('/api/v1/storage/retention');
-      assert.equal(result.byAge, 1);
+      assert.equal(result.byAge!, 1);
       await assert.rejects(t.ctx.service.events.query.get(old), /does not exist/);
       assert.equal((await t.ctx.service.events.query.get(fresh)).id, fresh);
       const keys: string[] = [];
@@ -176,9 +176,9 @@ describe('retention', () => {
       for (let i = 0; i < 4; i++) ids.push(await t.upload(`size-${i}`, (10 - i) * 60_000));
       await t.archived();
       const result = await t.runJob('/api/v1/storage/retention');
-      assert.ok(result.bySize >= 1);
+      assert.ok(result.bySize! >= 1);
       const remaining = (await t.ctx.service.events.query.list({ limit: 10 })).items.map((e) => e.id).sort();
-      assert.deepEqual(remaining, ids.slice(result.bySize).sort(), 'the oldest went first');
+      assert.deepEqual(remaining, ids.slice(result.bySize!).sort(), 'the oldest went first');
       const overview = (await t.inject('GET', '/api/v1/storage')).json();
       assert.ok(overview.totalUsedBytes <= 250_000);
       assert.equal(overview.maxTotalBytes, 250_000);
