@@ -1,0 +1,232 @@
+/**
+ * bench/ingest: concurrent edges over mTLS gRPC uploading events (one ~200 KB frame each) and
+ * 2 MB age clips to a service in its own process (filesystem store), then one 200 MB clip served
+ * back by 1 MB HTTP ranges. Prints events/s, MB/s, p50/p99 ack latency and server RSS.
+ * Targets (issue 4): >= 300 events/s with frames, p99 ack < 100 ms at 50 events/s, clip memory flat;
+ * serving a 200 MB clip by ranges with RSS growth < 50 MB.
+ * Run: npm run bench:ingest [-- --edges 20 --seconds 10]
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
+import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
+import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
+import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
+import { EventService, TriggerType } from '../../src/gen/guardian/edge/v1/events_pb.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EDGES = arg('edges', 20);
+const SECONDS = arg('seconds', 10);
+const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-bench-ingest-'));
+const config = path.join(dir, 'config.yaml');
+const grpcPort = 19543;
+const httpPort = 19180;
+const recipient = await identityToRecipient(await generateIdentity());
+fs.writeFileSync(
+  config,
+  `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"], maxFrameBytes: 4000000 }\njobs: { concurrency: 4 }\n`,
+);
+const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
+const cli = (args: string[]) =>
+  execFileSync(
+    process.execPath,
+    ['--import', tsx, path.join(root, 'src/cli/main.ts'), '--config', config, ...args],
+    { encoding: 'utf8' },
+  );
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const cpuMs = (pid: number) => {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+let cpuMark = 0;
+const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+// A ~200 KB JPEG made from a real frame (upscaled, high quality).
+const fixture = fs.readFileSync(path.join(root, 'test/fixtures/vtest-day/frame-0001.jpg'));
+const frame = await sharp(fixture).resize(1280, 960).jpeg({ quality: 92 }).toBuffer();
+// The service never decrypts clips, it only checks the age header: an age header over random bytes stands in.
+const ageClip = (size: number) =>
+  Buffer.concat([Buffer.from('age-encryption.org/v1\n-> X25519 bench\n'), randomBytes(size - 38)]);
+const clip2mb = ageClip(2 * 1024 * 1024);
+
+const issued = JSON.parse(
+  cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
+) as { token: string; caCertificatePem: string };
+const adminToken = JSON.parse(cli(['token', 'create', '--name', 'bench', '--role', 'admin', '--json']))
+  .token as string;
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
+    path.join(root, 'dist/cli/main.js'),
+    '--config',
+    config,
+    'serve',
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+const endpoint = `127.0.0.1:${grpcPort}`;
+try {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const caPem = issued.caCertificatePem;
+  const edges = await Promise.all(
+    Array.from({ length: EDGES }, async (_, i) => {
+      const keys = await createEdgeKeyMaterial(`ingest-${i}`);
+      const res = await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({
+        bootstrapToken: issued.token,
+        edgeName: `ingest-${i}`,
+        wireguardPublicKey: keys.wireguard.publicKey,
+        csrPem: keys.csrPem,
+      });
+      const t = edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: keys.tlsKeyPem });
+      await edgeClient(EdgeService, t).syncCapabilities({
+        cameras: [{ cameraId: `cam-${i}`, name: `cam-${i}`, online: true, labelledSnapshotCounts: {} }],
+      });
+      return { camera: `cam-${i}`, events: edgeClient(EventService, t) };
+    }),
+  );
+  console.log(
+    `bench/ingest: ${EDGES} edges, frame ${(frame.length / 1024).toFixed(0)} KB, ${os.cpus().length} cores; server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
+  );
+
+  let seq = 0;
+  const upload = (e: (typeof edges)[number]) =>
+    e.events.uploadEvent({
+      cameraId: e.camera,
+      eventKey: `k${seq++}`,
+      startedAtMs: BigInt(Date.now() - 1000),
+      trigger: TriggerType.ANOMALY,
+      frames: [{ image: frame }],
+    });
+  const report = (name: string, lat: number[], seconds: number, bytesPerCall: number) => {
+    const s = [...lat].sort((a, b) => a - b);
+    const cpu = ((cpuMs(server.pid!) - cpuMark) / 10 / seconds).toFixed(0);
+    cpuMark = cpuMs(server.pid!);
+    console.log(
+      `${name.padEnd(30)} ${(lat.length / seconds).toFixed(0).padStart(5)} /s  ${((lat.length * bytesPerCall) / seconds / 1048576).toFixed(1).padStart(6)} MB/s  p50 ${pct(s, 50).toFixed(1)} ms  p99 ${pct(s, 99).toFixed(1)} ms  RSS ${rssMb(server.pid!).toFixed(0)} MB  server CPU ${cpu}%`,
+    );
+  };
+
+  // Events with a frame, closed loop.
+  cpuMark = cpuMs(server.pid!);
+  let lat: number[] = [];
+  let end = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    edges.map(async (e) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await upload(e);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  report('events, saturation', lat, SECONDS, frame.length);
+
+  // Events at a fixed 50/s.
+  lat = [];
+  end = performance.now() + SECONDS * 1000;
+  const interval = (1000 * EDGES) / 50;
+  await Promise.all(
+    edges.map(async (e, i) => {
+      let next = performance.now() + (i * interval) / EDGES;
+      while (next < end) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const t = performance.now();
+        await upload(e);
+        lat.push(performance.now() - t);
+        next += interval;
+      }
+    }),
+  );
+  report('events, fixed 50/s', lat, SECONDS, frame.length);
+
+  // 2 MB clips, closed loop, in 256 KB chunks.
+  const rssBefore = rssMb(server.pid!);
+  lat = [];
+  end = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    edges.map(async (e) => {
+      while (performance.now() < end) {
+        const { eventId } = await upload(e);
+        const t = performance.now();
+        await e.events.uploadClip(
+          (async function* () {
+            yield {
+              part: {
+                case: 'header' as const,
+                value: { eventId, size: BigInt(clip2mb.length), sha256: sha(clip2mb), offset: 0n },
+              },
+            };
+            for (let at = 0; at < clip2mb.length; at += 262144)
+              yield { part: { case: 'chunk' as const, value: clip2mb.subarray(at, at + 262144) } };
+          })(),
+        );
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  report('2 MB clips, saturation', lat, SECONDS, clip2mb.length);
+  console.log(
+    `${''.padEnd(30)} server RSS ${rssBefore.toFixed(0)} -> ${rssMb(server.pid!).toFixed(0)} MB during clip uploads`,
+  );
+
+  // One 200 MB clip, uploaded, then served back by 1 MB ranges.
+  const big = ageClip(200 * 1024 * 1024);
+  const { eventId } = await upload(edges[0]!);
+  await edges[0]!.events.uploadClip(
+    (async function* () {
+      yield {
+        part: {
+          case: 'header' as const,
+          value: { eventId, size: BigInt(big.length), sha256: sha(big), offset: 0n },
+        },
+      };
+      for (let at = 0; at < big.length; at += 1048576)
+        yield { part: { case: 'chunk' as const, value: big.subarray(at, at + 1048576) } };
+    })(),
+  );
+  const servedBefore = rssMb(server.pid!);
+  let peak = servedBefore;
+  const hash = createHash('sha256');
+  const t0 = performance.now();
+  for (let at = 0; at < big.length; at += 1048576) {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/events/${eventId}/clip`, {
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        range: `bytes=${at}-${Math.min(at + 1048575, big.length - 1)}`,
+      },
+    });
+    if (res.status !== 206) throw new Error(`range request answered ${res.status}`);
+    hash.update(Buffer.from(await res.arrayBuffer()));
+    if ((at / 1048576) % 10 === 0) peak = Math.max(peak, rssMb(server.pid!));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (hash.digest('hex') !== sha(big)) throw new Error('served clip differs');
+  console.log(
+    `${'200 MB clip by 1 MB ranges'.padEnd(30)} ${(200 / seconds).toFixed(0).padStart(5)} MB/s  RSS ${servedBefore.toFixed(0)} -> peak ${peak.toFixed(0)} MB (growth ${(peak - servedBefore).toFixed(0)} MB; target < 50)`,
+  );
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
