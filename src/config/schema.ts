@@ -186,6 +186,8 @@ const archiveSchema = z
     defaultRetentionDays: positiveInt.max(3650).default(30),
     /** Total archive size across cameras; the oldest events go first when it is exceeded. */
     maxTotalBytes: positiveInt.optional(),
+    /** Recent event details kept in memory (0 disables); invalidated on every change. */
+    hotCacheEntries: z.number().int().min(0).max(1_000_000).default(2000),
     /** How often retention runs. */
     retentionIntervalMinutes: positiveInt.max(24 * 60).default(60),
     /** Largest encrypted clip accepted, bytes. */

@@ -32,16 +32,16 @@ export function archiveJob(
           // Already in the store from an attempt that crashed before recording it?
           const stat = await store.stat(object.bucket, object.key);
           if (stat && stat.size === object.size) {
-            await events.markObject(object.id, 'completed', { spoolPath: null, error: null });
+            await events.markObject(object, 'completed', { spoolPath: null, error: null });
             continue;
           }
-          await events.markObject(object.id, 'failed', {
+          await events.markObject(object, 'failed', {
             error: 'spooled file is missing and the store does not have the object',
           });
           log.error({ objectId: object.id, key: object.key }, 'archive object lost before upload');
           continue;
         }
-        await events.markObject(object.id, 'uploading', { attempt: true });
+        await events.markObject(object, 'uploading', { attempt: true });
         try {
           await store.put(object.bucket, object.key, fs.createReadStream(object.spool_path), {
             size: object.size,
@@ -49,10 +49,10 @@ export function archiveJob(
             contentType: object.kind === 'metadata' ? 'application/json' : 'application/octet-stream',
           });
         } catch (err) {
-          await events.markObject(object.id, 'pending', { error: (err as Error).message });
+          await events.markObject(object, 'pending', { error: (err as Error).message });
           throw err;
         }
-        await events.markObject(object.id, 'completed', { spoolPath: null, error: null });
+        await events.markObject(object, 'completed', { spoolPath: null, error: null });
         await spool.remove(object.spool_path);
         ctx.reportProgress({
           fraction: ++done / pending.length,

@@ -89,7 +89,13 @@ async function grpcError(p: Promise<unknown>): Promise<ConnectError> {
 describe('clip upload (client streaming, age-encrypted, resumable)', () => {
   it('stores the clip as received, archives it, and serves it by ranges', async () => {
     const eventId = await newEvent('clip-ok');
+    const usedBefore = (await ctx.service.events.quotas.view('drive')).usedBytes;
     const res = await edge.events.uploadClip(messages(eventId, clip));
+    assert.equal(
+      (await ctx.service.events.quotas.view('drive')).usedBytes,
+      usedBefore + clip.length,
+      "the clip counts in the camera's usage",
+    );
     assert.equal(res.sha256, sha(clip));
     assert.equal(Number(res.size), clip.length);
     const deadline = Date.now() + 10_000;

@@ -5,6 +5,7 @@ import { assertValidRange } from '../storage/hashing.js';
 import type { ArchiveObjectRow, EventFilter, EventRepository, EventRow } from './event-repository.js';
 import type { Spool } from './spool.js';
 import type { Readable } from 'node:stream';
+import { LRUCache } from 'lru-cache';
 
 export interface EventView {
   id: string;
@@ -31,11 +32,29 @@ export interface EventDetail extends EventView {
 
 /** Owners' reads: the timeline and the encrypted objects, from either blob store (or the spool before archiving). */
 export class EventQueryService {
+  /** Hot cache of recent event details: bounded LRU, entries dropped on every change of the event. */
+  private readonly cache: LRUCache<string, EventDetail> | undefined;
+  /** Bumped on every change, so a read that raced with a change is not cached stale. */
+  private generation = 0;
+
   constructor(
     private readonly events: EventRepository,
     private readonly store: BlobStore,
     private readonly spool: Spool,
-  ) {}
+    cacheEntries = 0,
+  ) {
+    if (cacheEntries > 0) {
+      this.cache = new LRUCache({ max: cacheEntries });
+      events.onChange((id) => {
+        this.generation++;
+        this.cache?.delete(id);
+      });
+    }
+  }
+
+  get cacheSize(): number {
+    return this.cache?.size ?? 0;
+  }
 
   async list(filter: EventFilter): Promise<{ items: EventView[]; nextCursor: string | null }> {
     const rows = await this.events.list(filter);
@@ -46,9 +65,12 @@ export class EventQueryService {
   }
 
   async get(id: string): Promise<EventDetail> {
+    const hit = this.cache?.get(id);
+    if (hit) return hit;
+    const generation = this.generation;
     const row = await this.require(id);
     const objects = await this.events.objects(id);
-    return {
+    const detail: EventDetail = {
       ...toView(row),
       objects: objects.map((o) => ({
         kind: o.kind,
@@ -59,6 +81,8 @@ export class EventQueryService {
         bucket: o.bucket,
       })),
     };
+    if (generation === this.generation) this.cache?.set(id, detail);
+    return detail;
   }
 
   /** The n-th snapshot's ciphertext, whole or a byte range, as a stream (constant memory). */

@@ -29,7 +29,18 @@ async function addUsage(db: Db, cameraId: string, bytes: number, objects: number
 
 /** Events and their archived objects; storage usage is updated in the same transactions, so it is exact. */
 export class EventRepository {
+  private readonly listeners: ((eventId: string) => void)[] = [];
+
   constructor(private readonly db: Db) {}
+
+  /** Called after every write that changes an event or its objects (cache invalidation). */
+  onChange(listener: (eventId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(eventId: string): void {
+    for (const l of this.listeners) l(eventId);
+  }
 
   async findByEdgeKey(edgeId: string, key: string): Promise<EventRow | undefined> {
     return this.db
@@ -70,7 +81,9 @@ export class EventRepository {
         .set({ has_clip: 1, updated_at: Date.now() })
         .where('id', '=', eventId)
         .execute();
+      await addUsage(trx, object.camera_id, object.size, 1);
     });
+    this.changed(eventId);
   }
 
   async list(filter: EventFilter): Promise<EventRow[]> {
@@ -120,7 +133,7 @@ export class EventRepository {
   }
 
   async markObject(
-    id: string,
+    object: Pick<ArchiveObjectRow, 'id' | 'event_id'>,
     status: ArchiveObjectRow['status'],
     fields: { error?: string | null; spoolPath?: string | null; attempt?: boolean } = {},
   ): Promise<void> {
@@ -133,8 +146,9 @@ export class EventRepository {
         ...(fields.spoolPath !== undefined ? { spool_path: fields.spoolPath } : {}),
         ...(fields.attempt ? { attempts: eb('attempts', '+', 1) } : {}),
       }))
-      .where('id', '=', id)
+      .where('id', '=', object.id)
       .execute();
+    if (object.event_id) this.changed(object.event_id);
   }
 
   async countObjectsByStatus(): Promise<{ status: string; count: number }[]> {
@@ -157,6 +171,7 @@ export class EventRepository {
       if (objects.length > 0)
         await addUsage(trx, objects[0]!.camera_id, -objects.reduce((n, o) => n + o.size, 0), -objects.length);
     });
+    this.changed(eventId);
   }
 
   /** Ids of a camera's events that started before `cutoff`, oldest first. */

@@ -30,7 +30,7 @@ export function createEventsModule(
   const repository = new EventRepository(db);
   const spool = new Spool(path.resolve(config.dataDir, config.archive.spoolDir));
   registry.register(archiveJob(repository, store, spool, log.child({ component: 'archive' })));
-  const query = new EventQueryService(repository, store, spool);
+  const query = new EventQueryService(repository, store, spool, config.archive.hotCacheEntries);
   const usage = new StorageUsageRepository(db);
   const quotas = new QuotaService(
     usage,
