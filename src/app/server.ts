@@ -57,6 +57,7 @@ export async function startService(
         service.edges.stop(),
         service.jobs.runner.stop(Math.max(0, deadline - Date.now())),
       ]);
+      await service.events.close();
       await service.database.close();
       log.info('shutdown complete');
     })();

@@ -7,10 +7,10 @@ import { AppError } from '../errors/app-error.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Logger } from '../logging/logger.js';
 import { cameraBucket } from '../storage/keys.js';
-import type { AgeEncryptor } from './age-encryptor.js';
 import { ARCHIVE_JOB } from './archive-job.js';
 import type { EventRepository } from './event-repository.js';
-import { validateFrame, type FrameLimits } from './frame-validation.js';
+import type { FrameLimits } from './frame-validation.js';
+import type { PreparedFrame, PrepareFrameInput } from './frame-preparation.js';
 import type { Spool } from './spool.js';
 
 export interface IncomingEvent {
@@ -29,7 +29,11 @@ export interface IncomingEvent {
   clipExpected: boolean;
 }
 
+/** Validates and encrypts one frame (in a worker thread in production). */
+export type FramePreparer = (input: PrepareFrameInput) => Promise<PreparedFrame>;
+
 export interface IngestSettings extends FrameLimits {
+  recipients: readonly string[];
   maxFramesPerEvent: number;
   maxEventAgeHours: number;
   maxClockSkewSeconds: number;
@@ -48,7 +52,7 @@ export class EventIngestService {
     private readonly db: Db,
     private readonly events: EventRepository,
     private readonly access: CameraAccess,
-    private readonly encryptor: AgeEncryptor,
+    private readonly prepare: FramePreparer,
     private readonly spool: Spool,
     private readonly jobs: JobQueue,
     private readonly settings: IngestSettings,
@@ -76,12 +80,23 @@ export class EventIngestService {
       throw new AppError('validation_failed', `at most ${this.settings.maxFramesPerEvent} frames per event`);
     if (input.edgeDetections.length > 500)
       throw new AppError('validation_failed', 'at most 500 edge detections per event');
-    const formats = await Promise.all(input.frames.map((f, i) => validateFrame(f.image, i, this.settings)));
-    if (!this.encryptor.configured)
+    if (this.settings.recipients.length === 0) {
       throw new AppError(
         'unavailable',
         'the owner has not configured archive.recipients; events cannot be stored encrypted yet',
       );
+    }
+    const limits = {
+      maxFrameBytes: this.settings.maxFrameBytes,
+      maxFrameWidth: this.settings.maxFrameWidth,
+      maxFrameHeight: this.settings.maxFrameHeight,
+    };
+    const prepared = await Promise.all(
+      input.frames.map((f, index) =>
+        this.prepare({ image: f.image, index, limits, recipients: this.settings.recipients }),
+      ),
+    );
+    const formats = prepared.map(({ format, width, height }) => ({ format, width, height }));
 
     const eventId = newId();
     const bucket = cameraBucket(input.cameraId, this.settings.bucketPrefix);
@@ -89,9 +104,9 @@ export class EventIngestService {
     const written: string[] = [];
     try {
       const objects = [];
-      for (const [i, frame] of input.frames.entries()) {
+      for (const i of input.frames.keys()) {
         const key = `events/${eventId}/snapshot-${i}.${formats[i]!.format === 'png' ? 'png' : 'jpg'}.age`;
-        const file = await this.spool.write(key, await this.encryptor.encrypt(frame.image));
+        const file = await this.spool.write(key, prepared[i]!.ciphertext);
         written.push(file.path);
         objects.push({
           id: newId(),

@@ -6,7 +6,8 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { AgeEncryptor } from './age-encryptor.js';
+import type { PreparedFrame } from './frame-preparation.js';
+import { WorkerPool, workerScript } from '../jobs/worker-pool.js';
 import { archiveJob } from './archive-job.js';
 import { ClipUploadService } from './clip-upload-service.js';
 import { EventIngestService } from './event-ingest-service.js';
@@ -53,6 +54,18 @@ export function createEventsModule(
   );
   registry.register(reconcileJob(quotas, usage, repository, store, bucketPrefix));
   let timers: NodeJS.Timeout[] = [];
+  // Frame validation and encryption run in worker threads, started on first use.
+  let pool: WorkerPool | undefined;
+  const framePool = () =>
+    (pool ??= new WorkerPool(
+      {
+        script: workerScript(import.meta.url, 'ingest-worker'),
+        size: config.workers.threads,
+        maxQueue: 1000,
+        name: 'ingest',
+      },
+      log.child({ component: 'ingest-workers' }),
+    ));
   return {
     repository,
     query,
@@ -77,6 +90,10 @@ export function createEventsModule(
       timers.forEach(clearInterval);
       timers = [];
     },
+    async close(): Promise<void> {
+      await pool?.close();
+      pool = undefined;
+    },
     /** Needs the queue and camera access, which exist later in composition. */
     clips(queue: JobQueue, access: CameraAccess): ClipUploadService {
       return new ClipUploadService(
@@ -94,7 +111,7 @@ export function createEventsModule(
         db,
         repository,
         access,
-        new AgeEncryptor(config.archive.recipients),
+        (input) => framePool().run<PreparedFrame>('prepareFrame', input),
         spool,
         queue,
         {
@@ -105,6 +122,7 @@ export function createEventsModule(
           maxEventAgeHours: config.archive.maxEventAgeHours,
           maxClockSkewSeconds: config.archive.maxClockSkewSeconds,
           bucketPrefix: config.storage.s3?.bucketPrefix ?? '',
+          recipients: config.archive.recipients,
         },
         log.child({ component: 'ingest' }),
       );

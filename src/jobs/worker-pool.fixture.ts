@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { serveWorkerTasks } from './worker-protocol.js';
+import { AppError } from '../errors/app-error.js';
 
 serveWorkerTasks({
   hash: (payload: { rounds: number }, ctx) => {
@@ -16,4 +17,7 @@ serveWorkerTasks({
     throw new Error('bad input');
   },
   crash: () => process.exit(3),
+  refuse: () => {
+    throw new AppError('validation_failed', 'frame 2: too large', { frame: 2 });
+  },
 });

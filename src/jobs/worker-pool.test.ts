@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { WorkerPool, workerScript } from './worker-pool.js';
+import { isAppError } from '../errors/app-error.js';
 
 const pool = new WorkerPool(
   { script: workerScript(import.meta.url, 'worker-pool.fixture'), size: 2, maxQueue: 8, name: 'test' },
@@ -36,6 +37,17 @@ describe('WorkerPool', () => {
   it('rejects a task that throws, and keeps working', async () => {
     await assert.rejects(pool.run('fail', {}), /bad input/);
     assert.equal((await pool.run<{ hex: string }>('hash', { rounds: 1 })).hex, expectedHash(1));
+  });
+
+  it("keeps an AppError's code and details across the thread boundary", async () => {
+    await assert.rejects(
+      pool.run('refuse', {}),
+      (err) =>
+        isAppError(err) &&
+        err.code === 'validation_failed' &&
+        err.details?.frame === 2 &&
+        /too large/.test(err.message),
+    );
   });
 
   it('replaces a crashed worker and fails only its task', async () => {

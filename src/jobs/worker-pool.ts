@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -136,6 +137,9 @@ export class WorkerPool {
     slot.busy = undefined;
     slot.worker.unref();
     if (msg.kind === 'result') job.resolve(msg.result);
+    // AppErrors thrown in the worker come back as AppErrors, so transports map them as usual.
+    else if (msg.error.appCode)
+      job.reject(new AppError(msg.error.appCode as ErrorCode, msg.error.message, msg.error.details));
     else
       job.reject(
         Object.assign(new Error(msg.error.message), { name: msg.error.name, stack: msg.error.stack }),

@@ -8,7 +8,17 @@ export interface WorkerRequest {
 
 export type WorkerReply =
   | { kind: 'result'; id: number; result: unknown }
-  | { kind: 'error'; id: number; error: { name: string; message: string; stack?: string } }
+  | {
+      kind: 'error';
+      id: number;
+      error: {
+        name: string;
+        message: string;
+        stack?: string;
+        appCode?: string;
+        details?: Record<string, unknown>;
+      };
+    }
   | { kind: 'progress'; id: number; progress: unknown };
 
 export type WorkerTask = (payload: never, ctx: { progress(p: unknown): void }) => unknown | Promise<unknown>;
@@ -28,10 +38,19 @@ export function serveWorkerTasks(tasks: Record<string, WorkerTask>): void {
       port.postMessage({ kind: 'result', id: req.id, result } satisfies WorkerReply);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
+      // AppErrors keep their catalogue code across the thread boundary (the pool rebuilds them).
+      const app = err as { code?: unknown; httpStatus?: unknown; details?: Record<string, unknown> };
+      const appCode =
+        typeof app.code === 'string' && typeof app.httpStatus === 'number' ? app.code : undefined;
       port.postMessage({
         kind: 'error',
         id: req.id,
-        error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+        error: {
+          name: e.name,
+          message: e.message,
+          ...(e.stack ? { stack: e.stack } : {}),
+          ...(appCode ? { appCode, ...(app.details ? { details: app.details } : {}) } : {}),
+        },
       } satisfies WorkerReply);
     }
   });

@@ -30,6 +30,7 @@ export async function testService(
     close: async () => {
       await service.http.close();
       await service.edges.stop();
+      await service.events.close();
       await service.jobs.runner.stop(1000);
       await service.database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
