@@ -9,6 +9,7 @@ import { generateWireGuardKeyPair } from '../edges/wireguard/keys.js';
 import { EdgeService, CameraReadiness } from '../gen/guardian/edge/v1/edge_pb.js';
 import { EnrollmentService } from '../gen/guardian/edge/v1/enrollment_pb.js';
 import { testService } from '../test-support/service.js';
+import { grpcError } from '../test-support/grpc.js';
 
 let ctx: Awaited<ReturnType<typeof testService>>;
 let endpoint = '';
@@ -45,15 +46,6 @@ async function enroll(name: string, bootstrapToken?: string, keys?: EdgeKeyMater
     edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: material.tlsKeyPem }),
   );
   return { res, material, edge };
-}
-
-async function grpcError(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  assert.fail('expected the call to fail');
 }
 
 const counts = async () => ({

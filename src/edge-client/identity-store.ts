@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EdgeWireGuardConfig } from '../edges/enrollment-service.js';
 
 /** What an enrolled edge keeps: its identity from enrollment and its own private keys (0600 files). */
 export interface EdgeIdentityFile {
@@ -10,14 +11,7 @@ export interface EdgeIdentityFile {
   caCertificatePem: string;
   certificatePem: string;
   certificateExpiresAt: number;
-  wireguard: {
-    serverPublicKey: string;
-    serverEndpoint: string;
-    edgeAddress: string;
-    serverAddress: string;
-    allowedIps: string[];
-    persistentKeepaliveSeconds: number;
-  };
+  wireguard: EdgeWireGuardConfig;
   allowedCameras: string[];
 }
 

@@ -20,20 +20,23 @@ export interface EnrollInput {
   softwareVersion: string;
 }
 
+/** What an edge needs to bring its side of the tunnel up. */
+export interface EdgeWireGuardConfig {
+  serverPublicKey: string;
+  serverEndpoint: string;
+  edgeAddress: string;
+  serverAddress: string;
+  allowedIps: string[];
+  persistentKeepaliveSeconds: number;
+}
+
 export interface EnrollResult {
   edgeId: string;
   reenrolled: boolean;
   certificatePem: string;
   caCertificatePem: string;
   certificateExpiresAt: number;
-  wireguard: {
-    serverPublicKey: string;
-    serverEndpoint: string;
-    edgeAddress: string;
-    serverAddress: string;
-    allowedIps: string[];
-    persistentKeepaliveSeconds: number;
-  };
+  wireguard: EdgeWireGuardConfig;
   grpcEndpoint: string;
   allowedCameras: string[];
 }

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { UploadClipRequestSchema } from '../gen/guardian/edge/v1/events_pb.js';
 import { enrolledTestEdge } from '../test-support/edge.js';
 import { testService } from '../test-support/service.js';
+import { grpcError } from '../test-support/grpc.js';
 
 type ClipMsg = MessageInitShape<typeof UploadClipRequestSchema>;
 const frame = fs.readFileSync(new URL('../../test/fixtures/vtest-day/frame-0001.jpg', import.meta.url));
@@ -75,15 +76,6 @@ async function* messages(
     opts.onChunk?.(i++);
     yield { part: { case: 'chunk', value: data.subarray(at, at + step) } };
   }
-}
-
-async function grpcError(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('clip upload (client streaming, age-encrypted, resumable)', () => {

@@ -3,25 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import S3rver from 's3rver';
 import { TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
 import { enrolledTestEdge } from '../test-support/edge.js';
 import { testService } from '../test-support/service.js';
+import { grpcError } from '../test-support/grpc.js';
 
 const fixtures = new URL('../../test/fixtures/vtest-day/', import.meta.url);
 const frame = (n: string) => fs.readFileSync(new URL(`frame-${n}.jpg`, fixtures));
 const FRAMES = [frame('0001'), frame('0005')];
-
-async function grpcError(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  assert.fail('expected the call to fail');
-}
 
 async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;

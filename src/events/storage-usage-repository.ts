@@ -15,33 +15,17 @@ export class StorageUsageRepository {
   constructor(private readonly db: Db) {}
 
   async get(cameraId: string): Promise<UsageRow | undefined> {
-    const row = await this.db
-      .selectFrom('cameras')
-      .leftJoin('storage_usage', 'storage_usage.camera_id', 'cameras.id')
-      .select([
-        'cameras.id as cameraId',
-        'cameras.quota_bytes as quotaBytes',
-        'cameras.retention_days as retentionDays',
-        'storage_usage.used_bytes as usedBytes',
-        'storage_usage.object_count as objectCount',
-        'storage_usage.warned_at as warnedAt',
-        'storage_usage.reconciled_at as reconciledAt',
-      ])
-      .where('cameras.id', '=', cameraId)
-      .executeTakeFirst();
-    return row
-      ? {
-          ...row,
-          usedBytes: row.usedBytes ?? 0,
-          objectCount: row.objectCount ?? 0,
-          warnedAt: row.warnedAt ?? null,
-          reconciledAt: row.reconciledAt ?? null,
-        }
-      : undefined;
+    const row = await this.withUsage().where('cameras.id', '=', cameraId).executeTakeFirst();
+    return row ? toUsage(row) : undefined;
   }
 
   async all(): Promise<UsageRow[]> {
-    const rows = await this.db
+    return (await this.withUsage().orderBy('cameras.id').execute()).map(toUsage);
+  }
+
+  /** Cameras with their usage counters (zero where nothing was stored yet). */
+  private withUsage() {
+    return this.db
       .selectFrom('cameras')
       .leftJoin('storage_usage', 'storage_usage.camera_id', 'cameras.id')
       .select([
@@ -52,16 +36,7 @@ export class StorageUsageRepository {
         'storage_usage.object_count as objectCount',
         'storage_usage.warned_at as warnedAt',
         'storage_usage.reconciled_at as reconciledAt',
-      ])
-      .orderBy('cameras.id')
-      .execute();
-    return rows.map((r) => ({
-      ...r,
-      usedBytes: r.usedBytes ?? 0,
-      objectCount: r.objectCount ?? 0,
-      warnedAt: r.warnedAt ?? null,
-      reconciledAt: r.reconciledAt ?? null,
-    }));
+      ]);
   }
 
   async totalUsedBytes(): Promise<number> {
@@ -107,4 +82,22 @@ export class StorageUsageRepository {
       )
       .execute();
   }
+}
+
+function toUsage(r: {
+  cameraId: string;
+  quotaBytes: number | null;
+  retentionDays: number | null;
+  usedBytes: number | null;
+  objectCount: number | null;
+  warnedAt: number | null;
+  reconciledAt: number | null;
+}): UsageRow {
+  return {
+    ...r,
+    usedBytes: r.usedBytes ?? 0,
+    objectCount: r.objectCount ?? 0,
+    warnedAt: r.warnedAt ?? null,
+    reconciledAt: r.reconciledAt ?? null,
+  };
 }

@@ -78,29 +78,12 @@ export class CertificateAuthority {
     validityDays: number,
   ): Promise<IssuedCertificate> {
     const csr = await parseCsr(csrPem);
-    const now = Date.now();
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomSerial(),
+    const cert = await this.signLeaf({
       subject: `CN=${edge.name}, O=uservm edge`,
-      issuer: this.cert.subject,
-      notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + validityDays * DAY_MS),
-      signingAlgorithm: SIGNING,
       publicKey: csr.publicKey,
-      signingKey: this.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-          true,
-        ),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
-        new x509.SubjectAlternativeNameExtension(
-          [{ type: 'url', value: `urn:uservm:edge:${edge.id}` }],
-          false,
-        ),
-        await x509.AuthorityKeyIdentifierExtension.create(this.cert, false),
-      ],
+      validityDays,
+      usage: x509.ExtendedKeyUsage.clientAuth,
+      names: [{ type: 'url', value: `urn:uservm:edge:${edge.id}` }],
     });
     return describe(cert);
   }
@@ -122,15 +105,39 @@ export class CertificateAuthority {
         return { certPem: existing.toString('pem'), keyPem: fs.readFileSync(keyFile, 'utf8') };
     }
     const keys = (await webcrypto.subtle.generateKey(SIGNING, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const now = Date.now();
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomSerial(),
+    const cert = await this.signLeaf({
       subject: `CN=${wanted[0] ?? 'uservm'}, O=uservm`,
+      publicKey: keys.publicKey,
+      validityDays,
+      usage: x509.ExtendedKeyUsage.serverAuth,
+      names: wanted.map((n) => ({
+        type: /^[\d.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const),
+        value: n,
+      })),
+    });
+    const keyPem = await exportPkcs8(keys.privateKey);
+    writeSecret(keyFile, keyPem);
+    fs.writeFileSync(certFile, cert.toString('pem'));
+    return { certPem: cert.toString('pem'), keyPem };
+  }
+
+  /** A leaf certificate (client or server) signed by this CA. */
+  private async signLeaf(leaf: {
+    subject: string;
+    publicKey: x509.PublicKey | CryptoKey;
+    validityDays: number;
+    usage: x509.ExtendedKeyUsage;
+    names: x509.JsonGeneralName[];
+  }): Promise<x509.X509Certificate> {
+    const now = Date.now();
+    return x509.X509CertificateGenerator.create({
+      serialNumber: randomSerial(),
+      subject: leaf.subject,
       issuer: this.cert.subject,
       notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + validityDays * DAY_MS),
+      notAfter: new Date(now + leaf.validityDays * DAY_MS),
       signingAlgorithm: SIGNING,
-      publicKey: keys.publicKey,
+      publicKey: leaf.publicKey,
       signingKey: this.privateKey,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
@@ -138,17 +145,11 @@ export class CertificateAuthority {
           x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
           true,
         ),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-        new x509.SubjectAlternativeNameExtension(
-          wanted.map((n) => ({ type: /^[\d.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n })),
-        ),
+        new x509.ExtendedKeyUsageExtension([leaf.usage], false),
+        new x509.SubjectAlternativeNameExtension(leaf.names, false),
         await x509.AuthorityKeyIdentifierExtension.create(this.cert, false),
       ],
     });
-    const keyPem = await exportPkcs8(keys.privateKey);
-    writeSecret(keyFile, keyPem);
-    fs.writeFileSync(certFile, cert.toString('pem'));
-    return { certPem: cert.toString('pem'), keyPem };
   }
 }
 
