@@ -192,6 +192,26 @@ describe('event ingest to the filesystem store', () => {
     });
     assert.equal(list.json().items.length, 2);
     assert.ok(list.json().nextCursor);
+    // Filter by finding (anomaly) type: only events the analysis marked with it.
+    await ctx.service.database.db
+      .insertInto('event_findings')
+      .values({ id: 'f1', event_id: eventId, type: 'scene_change', score: 0.9, evidence: '{}' })
+      .execute();
+    const byFinding = await ctx.service.http.inject({
+      method: 'GET',
+      url: '/api/v1/events?findings=scene_change,new_object',
+      headers: auth(),
+    });
+    assert.deepEqual(
+      byFinding.json().items.map((e: { id: string }) => e.id),
+      [eventId],
+    );
+    const none = await ctx.service.http.inject({
+      method: 'GET',
+      url: '/api/v1/events?findings=missing_object',
+      headers: auth(),
+    });
+    assert.equal(none.json().items.length, 0);
     const next = await ctx.service.http.inject({
       method: 'GET',
       url: `/api/v1/events?cameras=front&limit=2&cursor=${list.json().nextCursor}`,

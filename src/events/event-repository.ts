@@ -13,6 +13,8 @@ export interface EventFilter {
   triggers?: EventRow['trigger_type'][];
   analysisStatus?: string[];
   riskLevels?: string[];
+  /** Events with at least one finding of these types (new_object, scene_change, ...). */
+  findingTypes?: string[];
   hasClip?: boolean;
   text?: string;
   /** Cursor: only events with a smaller id (ids are time-ordered). */
@@ -97,6 +99,17 @@ export class EventRepository {
       q = q.where('analysis_status', 'in', filter.analysisStatus as EventRow['analysis_status'][]);
     if (filter.riskLevels?.length)
       q = q.where('risk_level', 'in', filter.riskLevels as NonNullable<EventRow['risk_level']>[]);
+    if (filter.findingTypes?.length) {
+      const types = filter.findingTypes;
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('event_findings')
+            .select('event_findings.id')
+            .whereRef('event_findings.event_id', '=', 'events.id')
+            .where('event_findings.type', 'in', types),
+        ),
+      );
+    }
     if (filter.hasClip !== undefined) q = q.where('has_clip', '=', filter.hasClip ? 1 : 0);
     if (filter.text)
       q = q.where('explanation', 'like', `%${filter.text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
