@@ -8,7 +8,6 @@ import type {
   BootstrapTokensTable,
   EdgesTable,
   EdgeCertificatesTable,
-  CameraReadiness,
   CamerasTable,
 } from './tables/identity.js';
 import type {
@@ -24,7 +23,6 @@ import type {
 } from './tables/ml.js';
 import type {
   IncidentsTable,
-  RiskLevel,
   EventsTable,
   EventObjectsTable,
   EventFindingsTable,
@@ -34,7 +32,6 @@ import type {
   SuppressionRulesTable,
 } from './tables/events.js';
 import type {
-  JobStatus,
   JobsTable,
   AuditLogTable,
   TelemetrySamplesTable,
