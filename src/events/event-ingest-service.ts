@@ -1,4 +1,3 @@
-import type { Db } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import type { EventsTable } from '../db/tables.js';
 import type { CameraAccess } from '../edges/camera-access.js';
@@ -49,7 +48,6 @@ export interface IngestSettings extends FrameLimits {
  */
 export class EventIngestService {
   constructor(
-    private readonly db: Db,
     private readonly events: EventRepository,
     private readonly access: CameraAccess,
     private readonly prepare: FramePreparer,
@@ -102,27 +100,33 @@ export class EventIngestService {
     const bucket = cameraBucket(input.cameraId, this.settings.bucketPrefix);
     const now = this.now();
     const written: string[] = [];
+    // An archive object waiting in the spool for the object store.
+    const row = (
+      kind: 'snapshot' | 'metadata',
+      key: string,
+      file: { path: string; size: number; sha256: string },
+    ) => ({
+      id: newId(),
+      event_id: eventId,
+      camera_id: input.cameraId,
+      kind,
+      bucket,
+      key,
+      size: file.size,
+      sha256: file.sha256,
+      status: 'pending' as const,
+      spool_path: file.path,
+      error: null,
+      created_at: now,
+      updated_at: now,
+    });
     try {
       const objects = [];
       for (const i of input.frames.keys()) {
         const key = `events/${eventId}/snapshot-${i}.${formats[i]!.format === 'png' ? 'png' : 'jpg'}.age`;
         const file = await this.spool.write(key, prepared[i]!.ciphertext);
         written.push(file.path);
-        objects.push({
-          id: newId(),
-          event_id: eventId,
-          camera_id: input.cameraId,
-          kind: 'snapshot' as const,
-          bucket,
-          key,
-          size: file.size,
-          sha256: file.sha256,
-          status: 'pending' as const,
-          spool_path: file.path,
-          error: null,
-          created_at: now,
-          updated_at: now,
-        });
+        objects.push(row('snapshot', key, file));
       }
       const metadata = Buffer.from(
         JSON.stringify(this.metadataDocument(eventId, identity, input, formats), null, 2),
@@ -130,21 +134,7 @@ export class EventIngestService {
       const metaKey = `events/${eventId}/metadata.json`;
       const metaFile = await this.spool.write(metaKey, metadata);
       written.push(metaFile.path);
-      objects.push({
-        id: newId(),
-        event_id: eventId,
-        camera_id: input.cameraId,
-        kind: 'metadata' as const,
-        bucket,
-        key: metaKey,
-        size: metaFile.size,
-        sha256: metaFile.sha256,
-        status: 'pending' as const,
-        spool_path: metaFile.path,
-        error: null,
-        created_at: now,
-        updated_at: now,
-      });
+      objects.push(row('metadata', metaKey, metaFile));
 
       await this.events.insertWithObjects(
         {

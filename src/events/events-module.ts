@@ -108,7 +108,6 @@ export function createEventsModule(
     },
     ingest(queue: JobQueue, access: CameraAccess): EventIngestService {
       return new EventIngestService(
-        db,
         repository,
         access,
         (input) => framePool().run<PreparedFrame>('prepareFrame', input),
