@@ -99,7 +99,6 @@ export class EventIngestService {
     const eventId = newId();
     const bucket = cameraBucket(input.cameraId, this.settings.bucketPrefix);
     const now = this.now();
-    const written: string[] = [];
     // An archive object waiting in the spool for the object store.
     const row = (
       kind: 'snapshot' | 'metadata',
@@ -121,20 +120,22 @@ export class EventIngestService {
       updated_at: now,
     });
     try {
-      const objects = [];
-      for (const i of input.frames.keys()) {
-        const key = `events/${eventId}/snapshot-${i}.${formats[i]!.format === 'png' ? 'png' : 'jpg'}.age`;
-        const file = await this.spool.write(key, prepared[i]!.ciphertext);
-        written.push(file.path);
-        objects.push(row('snapshot', key, file));
-      }
       const metadata = Buffer.from(
         JSON.stringify(this.metadataDocument(eventId, identity, input, formats), null, 2),
       );
       const metaKey = `events/${eventId}/metadata.json`;
-      const metaFile = await this.spool.write(metaKey, metadata);
-      written.push(metaFile.path);
-      objects.push(row('metadata', metaKey, metaFile));
+      const keys = [
+        ...formats.map((f, i) => `events/${eventId}/snapshot-${i}.${f.format === 'png' ? 'png' : 'jpg'}.age`),
+        metaKey,
+      ];
+      // Frames (ciphertext) and metadata are written and fsynced together, one folder sync.
+      const files = await this.spool.writeAll([
+        ...prepared.map((p, i) => ({ relative: keys[i]!, data: p.ciphertext })),
+        { relative: metaKey, data: metadata },
+      ]);
+      const objects = files.map((file, i) =>
+        row(i < prepared.length ? 'snapshot' : 'metadata', keys[i]!, file),
+      );
 
       await this.events.insertWithObjects(
         {
@@ -163,7 +164,8 @@ export class EventIngestService {
         objects,
       );
     } catch (err) {
-      await Promise.all(written.map((p) => this.spool.remove(p)));
+      // Nothing of a refused event stays in the spool, whichever step failed.
+      await this.spool.removeTree(`events/${eventId}`);
       // Two uploads of the same event raced: the other one won; answer with its id.
       const raced = await this.events.findByEdgeKey(identity.edgeId, input.eventKey);
       if (raced) return { eventId: raced.id, created: false };
