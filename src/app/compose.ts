@@ -24,6 +24,12 @@ import type { EventIngestService } from '../events/event-ingest-service.js';
 import { eventHandlers } from '../edge-api/handlers/events.js';
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { VERSION } from './version.js';
+import { JobScheduler } from '../jobs/job-scheduler.js';
+import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
+import { TelemetryService } from '../telemetry/telemetry-service.js';
+import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
+import { telemetryHandlers } from '../edge-api/handlers/telemetry.js';
+import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
 export interface Service {
   config: Config;
@@ -33,7 +39,14 @@ export interface Service {
   metrics: ServiceMetrics;
   readiness: ReadinessService;
   tokens: ApiTokenService;
-  jobs: { registry: JobRegistry; queue: JobQueue; runner: JobRunner; repository: JobRepository };
+  jobs: {
+    registry: JobRegistry;
+    queue: JobQueue;
+    runner: JobRunner;
+    repository: JobRepository;
+    scheduler: JobScheduler;
+  };
+  telemetry: TelemetryService;
   bus: DomainEventBus;
   edges: EdgesModule;
   events: EventsModule & { ingestService: EventIngestService };
@@ -79,6 +92,8 @@ export async function composeService(
     const registry = new JobRegistry();
     options.registerJobs?.(registry);
     const events = createEventsModule(config, database.db, blobStore, registry, log);
+    const telemetryRepo = new TelemetryRepository(database.db);
+    registry.register(telemetryRollupJob(telemetryRepo, config.telemetry));
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -110,6 +125,11 @@ export async function composeService(
     const edges = await createEdgesModule(config, database.db, bus, metrics, log, () =>
       Number(dataVersion.get()),
     );
+    const telemetry = new TelemetryService(telemetryRepo, edges.cameraAccess, config.telemetry);
+    edges.addRoutes((router) => router.service(TelemetryRpc, telemetryHandlers(telemetry)));
+    const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
+    events.schedule(scheduler);
+    scheduler.every(TELEMETRY_ROLLUP_JOB, config.telemetry.rollupStepSeconds * 1000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
@@ -146,6 +166,7 @@ export async function composeService(
       metrics,
       edges,
       events,
+      telemetry,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -156,7 +177,8 @@ export async function composeService(
       metrics,
       readiness,
       tokens,
-      jobs: { registry, queue, runner, repository },
+      jobs: { registry, queue, runner, repository, scheduler },
+      telemetry,
       bus,
       edges,
       events: { ...events, ingestService },

@@ -21,7 +21,7 @@ export async function startService(
 ): Promise<RunningService> {
   const service = await composeService(config, log, options);
   service.jobs.runner.start();
-  service.events.startSchedules(service.jobs.queue);
+  service.jobs.scheduler.start();
   try {
     await service.edges.start();
     await service.http.listen({ host: config.server.host, port: config.server.port });
@@ -51,7 +51,7 @@ export async function startService(
       const deadline = Date.now() + config.server.shutdownTimeoutMs;
       log.info({ reason, deadlineMs: config.server.shutdownTimeoutMs }, 'shutting down');
       service.readiness.markShuttingDown();
-      service.events.stopSchedules();
+      service.jobs.scheduler.stop();
       await Promise.all([
         service.http.close(),
         service.edges.stop(),

@@ -199,6 +199,16 @@ const archiveSchema = z
   })
   .prefault({});
 
+const telemetrySchema = z
+  .strictObject({
+    /** Raw edge samples are kept this long, then only their rollups. */
+    rawRetentionHours: positiveInt.max(24 * 30).default(24),
+    /** Width of a rollup bucket (avg/min/max per metric). */
+    rollupStepSeconds: z.number().int().min(60).max(3600).default(300),
+    rollupRetentionDays: positiveInt.max(3650).default(30),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Everything the embedded mode writes lives under this directory. */
   dataDir: z.string().min(1).default('./data'),
@@ -213,6 +223,7 @@ export const configSchema = z.strictObject({
   wireguard: wireguardSchema,
   cameras: camerasSchema,
   archive: archiveSchema,
+  telemetry: telemetrySchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { CameraAccess } from '../edges/camera-access.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
+import type { JobScheduler } from '../jobs/job-scheduler.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { PreparedFrame } from './frame-preparation.js';
@@ -53,7 +54,6 @@ export function createEventsModule(
     ),
   );
   registry.register(reconcileJob(quotas, usage, repository, store, bucketPrefix));
-  let timers: NodeJS.Timeout[] = [];
   // Frame validation and encryption run in worker threads, started on first use.
   let pool: WorkerPool | undefined;
   const framePool = () =>
@@ -70,25 +70,10 @@ export function createEventsModule(
     repository,
     query,
     quotas,
-    /** Schedules retention (every retentionIntervalMinutes) and reconciliation (daily). */
-    startSchedules(queue: JobQueue): void {
-      const every = (ms: number, type: string) => {
-        const t = setInterval(
-          () =>
-            void queue
-              .enqueue(type, {}, { dedupeKey: type })
-              .catch((err) => log.error({ err, type }, 'could not schedule job')),
-          ms,
-        );
-        t.unref();
-        timers.push(t);
-      };
-      every(config.archive.retentionIntervalMinutes * 60_000, RETENTION_JOB);
-      every(24 * 3_600_000, RECONCILE_JOB);
-    },
-    stopSchedules(): void {
-      timers.forEach(clearInterval);
-      timers = [];
+    /** Retention every retentionIntervalMinutes, reconciliation daily. */
+    schedule(scheduler: JobScheduler): void {
+      scheduler.every(RETENTION_JOB, config.archive.retentionIntervalMinutes * 60_000);
+      scheduler.every(RECONCILE_JOB, 24 * 3_600_000);
     },
     async close(): Promise<void> {
       await pool?.close();

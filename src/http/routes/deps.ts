@@ -10,6 +10,7 @@ import type { ApiTokenService } from '../../auth/api-token-service.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { EdgesModule } from '../../edges/edges-module.js';
 import type { EventsModule } from '../../events/events-module.js';
+import type { TelemetryService } from '../../telemetry/telemetry-service.js';
 import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
 
@@ -22,6 +23,7 @@ export interface RouteDeps {
   metrics: ServiceMetrics;
   edges: EdgesModule;
   events: EventsModule;
+  telemetry: TelemetryService;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

@@ -12,6 +12,7 @@ import { eventClipRoute } from './events/clip.js';
 import { cameraStorageRoute, setCameraStorageRoute } from './storage/camera.js';
 import { storageOverviewRoute } from './storage/overview.js';
 import { runStorageJobRoutes } from './storage/run-job.js';
+import { edgeTelemetryRoute } from './telemetry/edge.js';
 import { deleteEventRoute } from './events/delete.js';
 import { getEventRoute } from './events/get.js';
 import { listEventsRoute } from './events/list.js';
@@ -55,6 +56,7 @@ const ROUTES = [
   cameraStorageRoute,
   setCameraStorageRoute,
   runStorageJobRoutes,
+  edgeTelemetryRoute,
 ];
 
 export function registerRoutes(app: TypedApp, deps: RouteDeps): void {
