@@ -25,6 +25,8 @@ import { eventHandlers } from '../edge-api/handlers/events.js';
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { VERSION } from './version.js';
 import { JobScheduler } from '../jobs/job-scheduler.js';
+import { HealthRepository } from '../telemetry/health-repository.js';
+import { HealthService } from '../telemetry/health-service.js';
 import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
@@ -47,6 +49,7 @@ export interface Service {
     scheduler: JobScheduler;
   };
   telemetry: TelemetryService;
+  health: HealthService;
   bus: DomainEventBus;
   edges: EdgesModule;
   events: EventsModule & { ingestService: EventIngestService };
@@ -94,6 +97,13 @@ export async function composeService(
     const events = createEventsModule(config, database.db, blobStore, registry, log);
     const telemetryRepo = new TelemetryRepository(database.db);
     registry.register(telemetryRollupJob(telemetryRepo, config.telemetry));
+    // Health needs services composed later; the job resolves it when it runs.
+    let health: HealthService | undefined;
+    registry.register({
+      type: HEALTH_JOB,
+      maxAttempts: 1,
+      handler: async () => (await health!.evaluate()).status,
+    });
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -130,6 +140,16 @@ export async function composeService(
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
     scheduler.every(TELEMETRY_ROLLUP_JOB, config.telemetry.rollupStepSeconds * 1000);
+    health = new HealthService(
+      edges.registry,
+      edges.cameras,
+      telemetryRepo,
+      events.quotas,
+      new HealthRepository(database.db),
+      readiness,
+      log.child({ component: 'health' }),
+    );
+    scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
@@ -167,6 +187,7 @@ export async function composeService(
       edges,
       events,
       telemetry,
+      health,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -179,6 +200,7 @@ export async function composeService(
       tokens,
       jobs: { registry, queue, runner, repository, scheduler },
       telemetry,
+      health,
       bus,
       edges,
       events: { ...events, ingestService },
@@ -189,6 +211,8 @@ export async function composeService(
     throw err;
   }
 }
+
+const HEALTH_JOB = 'health.evaluate';
 
 function printInitialToken(token: string): void {
   process.stdout.write(

@@ -11,6 +11,7 @@ import type { JobQueue } from '../../jobs/job-queue.js';
 import type { EdgesModule } from '../../edges/edges-module.js';
 import type { EventsModule } from '../../events/events-module.js';
 import type { TelemetryService } from '../../telemetry/telemetry-service.js';
+import type { HealthService } from '../../telemetry/health-service.js';
 import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
 
@@ -24,6 +25,7 @@ export interface RouteDeps {
   edges: EdgesModule;
   events: EventsModule;
   telemetry: TelemetryService;
+  health: HealthService;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

@@ -13,6 +13,7 @@ import { cameraStorageRoute, setCameraStorageRoute } from './storage/camera.js';
 import { storageOverviewRoute } from './storage/overview.js';
 import { runStorageJobRoutes } from './storage/run-job.js';
 import { edgeTelemetryRoute } from './telemetry/edge.js';
+import { healthStatusRoute, healthTransitionsRoute } from './health/status.js';
 import { deleteEventRoute } from './events/delete.js';
 import { getEventRoute } from './events/get.js';
 import { listEventsRoute } from './events/list.js';
@@ -57,6 +58,8 @@ const ROUTES = [
   setCameraStorageRoute,
   runStorageJobRoutes,
   edgeTelemetryRoute,
+  healthStatusRoute,
+  healthTransitionsRoute,
 ];
 
 export function registerRoutes(app: TypedApp, deps: RouteDeps): void {
