@@ -98,11 +98,11 @@ export async function composeService(
     const telemetryRepo = new TelemetryRepository(database.db);
     registry.register(telemetryRollupJob(telemetryRepo, config.telemetry));
     // Health needs services composed later; the job resolves it when it runs.
-    let health: HealthService | undefined;
+    const late: { health?: HealthService } = {};
     registry.register({
       type: HEALTH_JOB,
       maxAttempts: 1,
-      handler: async () => (await health!.evaluate()).status,
+      handler: async () => (await late.health!.evaluate()).status,
     });
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
@@ -140,7 +140,7 @@ export async function composeService(
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
     scheduler.every(TELEMETRY_ROLLUP_JOB, config.telemetry.rollupStepSeconds * 1000);
-    health = new HealthService(
+    const health = new HealthService(
       edges.registry,
       edges.cameras,
       telemetryRepo,
@@ -149,6 +149,7 @@ export async function composeService(
       readiness,
       log.child({ component: 'health' }),
     );
+    late.health = health;
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
