@@ -27,6 +27,8 @@ import { VERSION } from './version.js';
 import { JobScheduler } from '../jobs/job-scheduler.js';
 import { HealthRepository } from '../telemetry/health-repository.js';
 import { HealthService } from '../telemetry/health-service.js';
+import { LatestTelemetry } from '../telemetry/latest-telemetry.js';
+import { registerEdgeMetrics } from '../telemetry/edge-metrics.js';
 import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
@@ -135,7 +137,15 @@ export async function composeService(
     const edges = await createEdgesModule(config, database.db, bus, metrics, log, () =>
       Number(dataVersion.get()),
     );
-    const telemetry = new TelemetryService(telemetryRepo, edges.cameraAccess, config.telemetry);
+    const latestTelemetry = new LatestTelemetry();
+    registerEdgeMetrics(metrics, latestTelemetry);
+    bus.subscribe('edge.revoked', ({ edgeId }) => latestTelemetry.forget(edgeId));
+    const telemetry = new TelemetryService(
+      telemetryRepo,
+      edges.cameraAccess,
+      config.telemetry,
+      latestTelemetry,
+    );
     edges.addRoutes((router) => router.service(TelemetryRpc, telemetryHandlers(telemetry)));
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);

@@ -80,6 +80,9 @@ describe('edge telemetry', () => {
       body.latest.find((s: { cameraId: string }) => s.cameraId === 'yard').metrics.inferenceLatencyMs,
       42,
     );
+    const scrape = (await ctx.service.http.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(scrape, new RegExp(`^uservm_camera_up\\{edge="${edgeId}",camera="yard"\\} 1$`, 'm'));
+    assert.match(scrape, new RegExp(`^uservm_edge_cpu_ratio\\{edge="${edgeId}"\\} 0\\.375$`, 'm'));
     const rollupView = await ctx.service.http.inject({
       method: 'GET',
       url: `/api/v1/telemetry/edges/${edgeId}?step=300`,

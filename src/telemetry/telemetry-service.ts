@@ -1,6 +1,7 @@
 import type { CameraAccess } from '../edges/camera-access.js';
 import type { EdgeIdentity } from '../edges/edge-identity.js';
 import { AppError } from '../errors/app-error.js';
+import type { LatestTelemetry } from './latest-telemetry.js';
 import type { RollupRow, SampleRow, TelemetryRepository } from './telemetry-repository.js';
 
 export interface EdgeTelemetry {
@@ -39,6 +40,7 @@ export class TelemetryService {
     private readonly repo: TelemetryRepository,
     private readonly access: CameraAccess,
     private readonly settings: { rollupStepSeconds: number; rawRetentionHours: number },
+    private readonly latest: LatestTelemetry,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -103,6 +105,27 @@ export class TelemetryService {
       })),
     ];
     await this.repo.insertSamples(rows);
+    this.latest.set(identity.edgeId, {
+      at,
+      cpuPercent: t.cpuPercent,
+      memoryUsedBytes: t.memoryUsedBytes,
+      memoryTotalBytes: t.memoryTotalBytes,
+      diskUsedBytes: t.diskUsedBytes,
+      diskTotalBytes: t.diskTotalBytes,
+      eventQueueLength: t.eventQueueLength,
+      temperaturesC: t.temperaturesC,
+      cameras: new Map(
+        t.cameras.map((c) => [
+          c.cameraId,
+          {
+            online: c.online,
+            fps: c.fps,
+            inferenceLatencyMs: c.inferenceLatencyMs,
+            triggerRatePerHour: c.triggerRatePerHour,
+          },
+        ]),
+      ),
+    });
   }
 
   /** Latest sample and a series between from and to at `stepSeconds` (raw when finer than the rollups). */
