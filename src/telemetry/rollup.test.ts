@@ -76,16 +76,18 @@ describe('telemetry rollup job', () => {
       { rollupStepSeconds: 300, rawRetentionHours: 24, rollupRetentionDays: 30 },
       () => now,
     );
-    const result = await job.handler({
-      id: 'j',
-      type: job.type,
-      payload: {},
-      attempt: 1,
-      maxAttempts: 1,
-      signal: new AbortController().signal,
-      reportProgress: () => {},
-      log: silentLogger,
-    });
+    const run = () =>
+      job.handler({
+        id: 'j',
+        type: job.type,
+        payload: {},
+        attempt: 1,
+        maxAttempts: 1,
+        signal: new AbortController().signal,
+        reportProgress: () => {},
+        log: silentLogger,
+      });
+    const result = await run();
     const bucket = Math.floor(recent / 300_000) * 300_000;
     const rollups = await repo.rollups('e', 300, 0, now + 1);
     assert.deepEqual(
@@ -97,16 +99,7 @@ describe('telemetry rollup job', () => {
     assert.equal(result.expiredSamples, 1, 'the 25 h old sample expired');
     assert.equal((await repo.samples('e', 0, now + 1)).length, 3);
     // Running again changes nothing (idempotent).
-    await job.handler({
-      id: 'j',
-      type: job.type,
-      payload: {},
-      attempt: 1,
-      maxAttempts: 1,
-      signal: new AbortController().signal,
-      reportProgress: () => {},
-      log: silentLogger,
-    });
+    await run();
     assert.deepEqual((await repo.rollups('e', 300, 0, now + 1))[0]!.metrics.cpuPercent, {
       avg: 40,
       min: 20,

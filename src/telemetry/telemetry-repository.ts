@@ -44,12 +44,7 @@ export class TelemetryRepository {
       .where('at', '<', to)
       .orderBy('at')
       .execute();
-    return rows.map((r) => ({
-      edgeId: r.edge_id,
-      cameraId: r.camera_id ?? '',
-      at: r.at,
-      metrics: JSON.parse(r.metrics) as Record<string, unknown>,
-    }));
+    return rows.map(toSample);
   }
 
   async latest(edgeId: string): Promise<SampleRow[]> {
@@ -71,12 +66,7 @@ export class TelemetryRepository {
       .where('at', '<', to)
       .orderBy('at')
       .execute();
-    return rows.map((r) => ({
-      edgeId: r.edge_id,
-      cameraId: r.camera_id ?? '',
-      at: r.at,
-      metrics: JSON.parse(r.metrics) as Record<string, unknown>,
-    }));
+    return rows.map(toSample);
   }
 
   /** Writes rollups; a bucket computed again replaces the earlier one (idempotent). */
@@ -143,4 +133,14 @@ export class TelemetryRepository {
       .executeTakeFirst();
     return Number(res.numDeletedRows);
   }
+}
+
+/** A stored sample row as the service sees it ('' is the edge itself). */
+function toSample(r: { edge_id: string; camera_id: string | null; at: number; metrics: string }): SampleRow {
+  return {
+    edgeId: r.edge_id,
+    cameraId: r.camera_id ?? '',
+    at: r.at,
+    metrics: JSON.parse(r.metrics) as Record<string, unknown>,
+  };
 }
