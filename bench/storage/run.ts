@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import S3rver from 's3rver';
+import { durableS3rver } from '../../src/test-support/durable-s3rver.js';
 import { pino } from 'pino';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   await benchStore('filesystem', new FsBlobStore(path.join(tmp, 'blobs')), 'camera-bench');
   const s3dir = path.join(tmp, 's3rver');
   fs.mkdirSync(s3dir);
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir });
+  const server = durableS3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir });
   const { port } = await server.run();
   const s3 = (endPoint: string, p: number, accessKey: string, secretKey: string) =>
     new S3BlobStore({

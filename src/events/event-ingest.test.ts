@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Code } from '@connectrpc/connect';
 import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
+import { durableS3rver } from '../test-support/durable-s3rver.js';
 import { TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
 import { enrolledTestEdge } from '../test-support/edge.js';
 import { testService } from '../test-support/service.js';
@@ -276,7 +277,7 @@ describe('event ingest when the S3 store is down, then back', () => {
     for await (const c of early.stream) chunks.push(c as Buffer);
     assert.deepEqual(await decrypt(Buffer.concat(chunks)), FRAMES[0]);
 
-    s3 = new S3rver({ address: '127.0.0.1', port, silent: true, directory: s3dir });
+    s3 = durableS3rver({ address: '127.0.0.1', port, silent: true, directory: s3dir });
     await s3.run();
     await waitFor(
       async () =>

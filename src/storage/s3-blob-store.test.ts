@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import S3rver from 's3rver';
+import { durableS3rver } from '../test-support/durable-s3rver.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { S3BlobStore } from './s3-blob-store.js';
 
 // In-process S3 server so `npm test` needs nothing installed; CI also runs the same contract
 // against a real S3 server (s3-real-server.test.ts).
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-s3rver-'));
-const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
+const server = durableS3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
 let port = 0;
 
 before(async () => {
