@@ -82,7 +82,7 @@ export class CaeReplica {
         offset += size;
       });
       // Adam reads gradients by variable name; its typing wants Variables but only reads values.
-      this.optimizer.applyGradients(named as unknown as tfTypes.NamedVariableMap);
+      this.optimizer.applyGradients(named as unknown as Parameters<tfTypes.AdamOptimizer["applyGradients"]>[0]);
     });
   }
 

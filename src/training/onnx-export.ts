@@ -1,0 +1,183 @@
+/**
+ * Writes the trained CAE as an ONNX model (opset 17) that an edge runs with onnxruntime:
+ *   input     `input`     float32 [N,3,H,W], RGB pixels scaled to 0..1 (NCHW, as ONNX convs want)
+ *   outputs   `recon`     [N,3,H,W]  the reconstruction
+ *             `score`     [N]        per-image mean squared error (compare with the threshold)
+ *             `error_map` [N,1,H,W]  per-pixel squared error averaged over channels (localisation)
+ * Only Conv, ConvTranspose, Gemm, Relu, Sigmoid, Reshape, Sub, Mul and ReduceMean are used.
+ * Layout conversions from tfjs (NHWC): conv kernels [kh,kw,ci,co] -> [co,ci,kh,kw]; transposed conv
+ * kernels [kh,kw,co,ci] -> [ci,co,kh,kw]; TF "same" padding becomes explicit (asymmetric) pads; the
+ * dense layers' flatten order is permuted from (h,w,c) to (c,h,w).
+ */
+import { create, toBinary } from '@bufbuild/protobuf';
+import {
+  AttributeProto_AttributeType as AttrType,
+  AttributeProtoSchema,
+  GraphProtoSchema,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  TensorProtoSchema,
+  ValueInfoProtoSchema,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from '../gen/onnx/onnx_subset_pb.js';
+import { layerGeometry, samePadding, type CaeArchitecture } from './cae-architecture.js';
+import type { NamedParameter } from './cae-parameters.js';
+
+export const ONNX_OPSET = 17;
+const IR_VERSION = 8n; // the IR version that goes with opset 17
+const FLOAT = 1;
+const INT64 = 7;
+
+export const ONNX_IO = { input: 'input', recon: 'recon', score: 'score', errorMap: 'error_map' } as const;
+
+/** Permutes a row-major tensor's axes (small and simple: weights are at most a few MB). */
+export function permute(values: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const outShape = perm.map((p) => shape[p]!);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const out = new Float32Array(values.length);
+  const index = new Array<number>(shape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let d = 0; d < perm.length; d++) src += index[d]! * strides[perm[d]!]!;
+    out[o] = values[src]!;
+    for (let d = outShape.length - 1; d >= 0; d--) {
+      if (++index[d]! < outShape[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+function floatTensor(name: string, dims: number[], values: Float32Array): TensorProto {
+  return create(TensorProtoSchema, {
+    name,
+    dims: dims.map(BigInt),
+    dataType: FLOAT,
+    rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+  });
+}
+
+function int64Tensor(name: string, values: number[]): TensorProto {
+  const data = BigInt64Array.from(values.map(BigInt));
+  return create(TensorProtoSchema, { name, dims: [BigInt(values.length)], dataType: INT64, rawData: new Uint8Array(data.buffer) });
+}
+
+const ints = (name: string, values: number[]): AttributeProto =>
+  create(AttributeProtoSchema, { name, type: AttrType.INTS, ints: values.map(BigInt) });
+const int = (name: string, value: number): AttributeProto =>
+  create(AttributeProtoSchema, { name, type: AttrType.INT, i: BigInt(value) });
+
+function node(opType: string, inputs: string[], outputs: string[], attribute: AttributeProto[] = []): NodeProto {
+  return create(NodeProtoSchema, { opType, input: inputs, output: outputs, name: outputs[0], attribute });
+}
+
+function valueInfo(name: string, dims: (number | string)[]): ValueInfoProto {
+  return create(ValueInfoProtoSchema, {
+    name,
+    type: {
+      tensorType: {
+        elemType: FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: BigInt(d) })) },
+      },
+    },
+  });
+}
+
+export interface ExportOptions {
+  /** Stored as ONNX metadata_props (model id, camera, threshold...). */
+  metadata?: Record<string, string>;
+  producerVersion?: string;
+}
+
+export function exportCaeToOnnx(arch: CaeArchitecture, params: NamedParameter[], options: ExportOptions = {}): Uint8Array {
+  const p = new Map(params.map((x) => [x.name, x]));
+  const get = (name: string) => {
+    const found = p.get(name);
+    if (!found) throw new Error(`missing parameter ${name}`);
+    return found;
+  };
+  const { heights, widths, bottleneck, flatSize } = layerGeometry(arch);
+  const [bh, bw, bc] = bottleneck;
+  const k = arch.kernelSize;
+  const blocks = arch.channels.length;
+  const nodes: NodeProto[] = [];
+  const initializers: TensorProto[] = [];
+  const weight = (name: string, dims: number[], values: Float32Array) => {
+    initializers.push(floatTensor(name, dims, values));
+    return name;
+  };
+  const pads = (level: number) => {
+    const v = samePadding(heights[level]!, k);
+    const h = samePadding(widths[level]!, k);
+    return ints('pads', [v.before, h.before, v.after, h.after]);
+  };
+  const convAttrs = (level: number) => [ints('kernel_shape', [k, k]), ints('strides', [2, 2]), pads(level)];
+
+  let x: string = ONNX_IO.input;
+  for (let i = 0; i < blocks; i++) {
+    const kernel = get(`enc${i}.kernel`);
+    const [kh, kw, ci, co] = kernel.shape as [number, number, number, number];
+    const w = weight(`enc${i}.W`, [co, ci, kh, kw], permute(kernel.values, kernel.shape, [3, 2, 0, 1]));
+    const b = weight(`enc${i}.B`, [co], get(`enc${i}.bias`).values);
+    nodes.push(node('Conv', [x, w, b], [`enc${i}.conv`], convAttrs(i)));
+    nodes.push(node('Relu', [`enc${i}.conv`], [`enc${i}.out`]));
+    x = `enc${i}.out`;
+  }
+  initializers.push(int64Tensor('flat.shape', [-1, flatSize]));
+  nodes.push(node('Reshape', [x, 'flat.shape'], ['flat']));
+  // Dense weights were learned on the NHWC flatten order; reorder their flat axis to NCHW.
+  const latentK = get('latent.kernel');
+  const latentW = permute(latentK.values, [bh, bw, bc, arch.latentDim], [2, 0, 1, 3]);
+  weight('latent.W', [flatSize, arch.latentDim], latentW);
+  weight('latent.B', [arch.latentDim], get('latent.bias').values);
+  nodes.push(node('Gemm', ['flat', 'latent.W', 'latent.B'], ['latent']));
+  const expandK = get('expand.kernel');
+  weight('expand.W', [arch.latentDim, flatSize], permute(expandK.values, [arch.latentDim, bh, bw, bc], [0, 3, 1, 2]));
+  weight('expand.B', [flatSize], permute(get('expand.bias').values, [bh, bw, bc], [2, 0, 1]));
+  nodes.push(node('Gemm', ['latent', 'expand.W', 'expand.B'], ['expand.linear']));
+  nodes.push(node('Relu', ['expand.linear'], ['expand.out']));
+  initializers.push(int64Tensor('bottleneck.shape', [-1, bc, bh, bw]));
+  nodes.push(node('Reshape', ['expand.out', 'bottleneck.shape'], ['bottleneck']));
+  x = 'bottleneck';
+  for (let i = 0; i < blocks; i++) {
+    const level = blocks - 1 - i;
+    const kernel = get(`dec${i}.kernel`);
+    const [kh, kw, co, ci] = kernel.shape as [number, number, number, number];
+    const w = weight(`dec${i}.W`, [ci, co, kh, kw], permute(kernel.values, kernel.shape, [3, 2, 0, 1]));
+    const b = weight(`dec${i}.B`, [co], get(`dec${i}.bias`).values);
+    nodes.push(node('ConvTranspose', [x, w, b], [`dec${i}.conv`], convAttrs(level)));
+    const last = i === blocks - 1;
+    const out = last ? ONNX_IO.recon : `dec${i}.out`;
+    nodes.push(node(last ? 'Sigmoid' : 'Relu', [`dec${i}.conv`], [out]));
+    x = out;
+  }
+  nodes.push(node('Sub', [ONNX_IO.recon, ONNX_IO.input], ['diff']));
+  nodes.push(node('Mul', ['diff', 'diff'], ['squared']));
+  nodes.push(node('ReduceMean', ['squared'], [ONNX_IO.score], [ints('axes', [1, 2, 3]), int('keepdims', 0)]));
+  nodes.push(node('ReduceMean', ['squared'], [ONNX_IO.errorMap], [ints('axes', [1]), int('keepdims', 1)]));
+
+  const H = arch.inputHeight;
+  const W = arch.inputWidth;
+  const model = create(ModelProtoSchema, {
+    irVersion: IR_VERSION,
+    producerName: 'uservm',
+    producerVersion: options.producerVersion ?? '0',
+    opsetImport: [{ domain: '', version: BigInt(ONNX_OPSET) }],
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    graph: create(GraphProtoSchema, {
+      name: 'cae',
+      node: nodes,
+      initializer: initializers,
+      input: [valueInfo(ONNX_IO.input, ['N', 3, H, W])],
+      output: [
+        valueInfo(ONNX_IO.recon, ['N', 3, H, W]),
+        valueInfo(ONNX_IO.score, ['N']),
+        valueInfo(ONNX_IO.errorMap, ['N', 1, H, W]),
+      ],
+    }),
+  });
+  return toBinary(ModelProtoSchema, model);
+}
