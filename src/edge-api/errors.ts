@@ -15,6 +15,8 @@ const CODES: Record<string, Code> = {
   UNAVAILABLE: Code.Unavailable,
   UNIMPLEMENTED: Code.Unimplemented,
   INTERNAL: Code.Internal,
+  FAILED_PRECONDITION: Code.FailedPrecondition,
+  CANCELLED: Code.Canceled,
 };
 
 /**

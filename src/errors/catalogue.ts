@@ -89,6 +89,27 @@ export const ERROR_CATALOGUE = {
     message: 'No tunnel address is left in the configured subnet.',
   },
   quota_exceeded: { http: 507, grpc: 'RESOURCE_EXHAUSTED', message: 'The storage quota is exhausted.' },
+  invalid_image: {
+    http: 422,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'The image cannot be decoded or is outside the size limits.',
+  },
+  unsafe_archive: {
+    http: 422,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'The archive has unsafe entries (path traversal, links) or expands beyond its limits.',
+  },
+  not_enough_data: {
+    http: 409,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'There are not enough labelled images for this operation.',
+  },
+  cancelled: { http: 409, grpc: 'CANCELLED', message: 'The operation was cancelled.' },
+  model_export_invalid: {
+    http: 500,
+    grpc: 'INTERNAL',
+    message: 'The exported model does not reproduce the trained model within tolerance.',
+  },
   // service state
   request_timeout: { http: 503, grpc: 'DEADLINE_EXCEEDED', message: 'The request took too long.' },
   unavailable: { http: 503, grpc: 'UNAVAILABLE', message: 'A dependency is unavailable; try again later.' },
