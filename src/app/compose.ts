@@ -33,6 +33,9 @@ import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
 import { telemetryHandlers } from '../edge-api/handlers/telemetry.js';
+import { datasetHandlers } from '../edge-api/handlers/datasets.js';
+import { DatasetService as DatasetRpc } from '../gen/guardian/edge/v1/datasets_pb.js';
+import { registerMlJobs, type MlModule } from '../training/ml-module.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
 export interface Service {
@@ -55,6 +58,7 @@ export interface Service {
   bus: DomainEventBus;
   edges: EdgesModule;
   events: EventsModule & { ingestService: EventIngestService };
+  ml: MlModule;
   http: FastifyInstance;
 }
 
@@ -106,6 +110,8 @@ export async function composeService(
       maxAttempts: 1,
       handler: async () => (await late.health!.evaluate()).status,
     });
+    const bus = new DomainEventBus();
+    const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -131,7 +137,6 @@ export async function composeService(
         g.labels(row.type, row.status).set(Number(row.count));
     });
 
-    const bus = new DomainEventBus();
     // Prepared once: asked on every edge call by the identity cache.
     const dataVersion = database.sqlite.prepare('PRAGMA data_version').pluck();
     const edges = await createEdgesModule(config, database.db, bus, metrics, log, () =>
@@ -147,6 +152,10 @@ export async function composeService(
       latestTelemetry,
     );
     edges.addRoutes((router) => router.service(TelemetryRpc, telemetryHandlers(telemetry)));
+    const ml = buildMl(queue, edges);
+    edges.addRoutes((router) =>
+      router.service(DatasetRpc, datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess)),
+    );
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
     scheduler.every(TELEMETRY_ROLLUP_JOB, config.telemetry.rollupStepSeconds * 1000);
@@ -199,6 +208,7 @@ export async function composeService(
       events,
       telemetry,
       health,
+      ml,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -215,6 +225,7 @@ export async function composeService(
       bus,
       edges,
       events: { ...events, ingestService },
+      ml,
       http,
     };
   } catch (err) {

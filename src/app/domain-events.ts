@@ -14,6 +14,8 @@ export interface DomainEvents {
   };
   'edge.enrolled': { edgeId: string; name: string; reenrolled: boolean };
   'edge.revoked': { edgeId: string; name: string; reason: string | null };
+  'dataset.updated': { datasetId: string; cameraId: string; accepted: number };
+  'model.trained': { modelId: string; cameraId: string; trainingJobId: string };
 }
 
 export class DomainEventBus {

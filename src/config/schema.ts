@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { datasetsSchema, trainingSchema } from './ml-schema.js';
 
 /**
  * The one configuration schema: YAML file + UVM_* environment overrides are merged and then
@@ -224,6 +225,8 @@ export const configSchema = z.strictObject({
   cameras: camerasSchema,
   archive: archiveSchema,
   telemetry: telemetrySchema,
+  datasets: datasetsSchema,
+  training: trainingSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -124,6 +124,7 @@ export async function createEdgesModule(
     enrollment,
     registry,
     cameras,
+    cameraRepository: cameraRepo,
     cameraAccess,
     identity,
     peerSync,

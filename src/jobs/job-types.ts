@@ -6,4 +6,5 @@ export const DECLARED_JOB_TYPES: readonly string[] = [
   'events.archive',
   'events.retention',
   'storage.reconcile',
+  'training.run',
 ];

@@ -3,6 +3,7 @@ import { createEdgeKeyMaterial } from '../edge-client/credentials.js';
 import { edgeClient, edgeTransport } from '../edge-client/transport.js';
 import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
+import { DatasetService } from '../gen/guardian/edge/v1/datasets_pb.js';
 
 /** An enrolled edge with mTLS clients for its services; the service's edge API must be started. */
 export async function enrolledTestEdge(service: Service, name: string, cameras: string[] = []) {
@@ -31,5 +32,10 @@ export async function enrolledTestEdge(service: Service, name: string, cameras: 
         labelledSnapshotCounts: {},
       })),
     });
-  return { edgeId: res.edgeId, edge, events: edgeClient(EventService, transport) };
+  return {
+    edgeId: res.edgeId,
+    edge,
+    events: edgeClient(EventService, transport),
+    datasets: edgeClient(DatasetService, transport),
+  };
 }

@@ -14,6 +14,7 @@ import type { TelemetryService } from '../../telemetry/telemetry-service.js';
 import type { HealthService } from '../../telemetry/health-service.js';
 import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
+import type { MlModule } from '../../training/ml-module.js';
 
 /** The services routes may call. Routes parse, authorise, call one service, and render. */
 export interface RouteDeps {
@@ -26,6 +27,7 @@ export interface RouteDeps {
   events: EventsModule;
   telemetry: TelemetryService;
   health: HealthService;
+  ml: MlModule;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

@@ -1,4 +1,15 @@
 import type { RouteDeps, TypedApp } from './deps.js';
+import { getDatasetRoute, listDatasetsRoute } from './datasets/list.js';
+import { createDatasetRoute, deleteDatasetRoute, setDatasetQuotaRoute } from './datasets/manage.js';
+import { exportDatasetRoute, importDatasetRoute } from './datasets/archive.js';
+import {
+  cancelTrainingRoute,
+  getTrainingJobRoute,
+  listTrainingJobsRoute,
+  startTrainingRoute,
+  trainingMetricsRoute,
+} from './training/jobs.js';
+import { trainingEventsRoute } from './training/events.js';
 import { createBootstrapTokenRoute } from './bootstrap-tokens/create.js';
 import { listBootstrapTokensRoute } from './bootstrap-tokens/list.js';
 import { revokeBootstrapTokenRoute } from './bootstrap-tokens/revoke.js';
@@ -30,6 +41,19 @@ import { revokeTokenRoute } from './tokens/revoke.js';
 
 /** Every route of the REST API; one file per operation. */
 const ROUTES = [
+  listDatasetsRoute,
+  getDatasetRoute,
+  createDatasetRoute,
+  setDatasetQuotaRoute,
+  deleteDatasetRoute,
+  importDatasetRoute,
+  exportDatasetRoute,
+  startTrainingRoute,
+  listTrainingJobsRoute,
+  getTrainingJobRoute,
+  trainingMetricsRoute,
+  cancelTrainingRoute,
+  trainingEventsRoute,
   healthzRoute,
   readyzRoute,
   metricsRoute,

@@ -1,0 +1,52 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/** Config sections for labelled datasets and model training (see schema.ts for the rest). */
+const positiveInt = z.number().int().positive();
+const GiB = 1024 * 1024 * 1024;
+
+export const datasetsSchema = z
+  .strictObject({
+    maxImageBytes: positiveInt.max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Images with a side shorter than this are refused (too small to train on). */
+    minImageSide: positiveInt.max(4096).default(64),
+    maxImageSide: positiveInt.max(16384).default(4096),
+    /** Per-dataset quota unless the dataset sets its own. */
+    defaultQuotaBytes: positiveInt.default(2 * GiB),
+    /** All datasets together. */
+    totalQuotaBytes: positiveInt.default(20 * GiB),
+    zip: z
+      .strictObject({
+        maxArchiveBytes: positiveInt.default(2 * GiB),
+        maxEntries: positiveInt.max(1_000_000).default(20_000),
+        maxUncompressedBytes: positiveInt.default(4 * GiB),
+        /** An entry that expands more than this many times its compressed size is a bomb. */
+        maxCompressionRatio: positiveInt.max(10_000).default(200),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const trainingSchema = z
+  .strictObject({
+    /** Queue a training job when a camera becomes ready for training and its dataset has enough normal images. */
+    autoTrain: z.boolean().default(true),
+    /** Worker threads of one training job (data-parallel); default: one per core, at most 4. */
+    workers: positiveInt.max(16).default(Math.max(1, Math.min(4, os.availableParallelism()))),
+    inputWidth: positiveInt.max(640).default(128),
+    inputHeight: positiveInt.max(640).default(128),
+    channels: z.array(positiveInt.max(256)).min(3).max(4).default([16, 32, 64, 64]),
+    latentDim: positiveInt.max(1024).default(128),
+    epochs: positiveInt.max(1000).default(30),
+    batchSize: positiveInt.max(256).default(16),
+    learningRate: z.number().positive().max(1).default(1e-3),
+    validationSplit: z.number().min(0.05).max(0.5).default(0.2),
+    patience: positiveInt.max(1000).default(5),
+    minDelta: z.number().min(0).default(1e-5),
+    augment: z.boolean().default(true),
+    /** Threshold over held-out normal scores: a percentile, or mean + k * std. */
+    thresholdRule: z.enum(['percentile', 'mean_std']).default('percentile'),
+    thresholdPercentile: z.number().min(50).max(100).default(99),
+    thresholdK: z.number().min(0).max(20).default(3),
+  })
+  .prefault({});
