@@ -37,7 +37,11 @@ export class DatasetImportService {
   ) {}
 
   /** Spools an uploaded ZIP to a temporary file (size-limited), imports it, removes the file. */
-  async importZipUpload(dataset: DatasetRow, body: Readable, customLabels: string[] | null): Promise<ImportSummary> {
+  async importZipUpload(
+    dataset: DatasetRow,
+    body: Readable,
+    customLabels: string[] | null,
+  ): Promise<ImportSummary> {
     await mkdir(this.tmpDir, { recursive: true });
     const file = path.join(this.tmpDir, `${newId()}.zip`);
     const max = this.zipLimits.maxArchiveBytes;
@@ -70,7 +74,8 @@ export class DatasetImportService {
           if (r.status === 'accepted') summary.accepted++;
           else summary.duplicates++;
         } catch (err) {
-          if (isAppError(err) && PER_IMAGE.has(err.code)) summary.refused.push(`${item.where}: ${err.message}`);
+          if (isAppError(err) && PER_IMAGE.has(err.code))
+            summary.refused.push(`${item.where}: ${err.message}`);
           else throw err;
         }
       }
@@ -80,7 +85,11 @@ export class DatasetImportService {
     return summary;
   }
 
-  async importZip(dataset: DatasetRow, zipPath: string, customLabels: string[] | null): Promise<ImportSummary> {
+  async importZip(
+    dataset: DatasetRow,
+    zipPath: string,
+    customLabels: string[] | null,
+  ): Promise<ImportSummary> {
     const limits = this.zipLimits;
     const items = (async function* () {
       for await (const image of readZipImages(zipPath, limits)) {
@@ -109,7 +118,9 @@ export class DatasetImportService {
       try {
         for (const s of snapshots) {
           // Images are already compressed: store them.
-          zip.addBuffer(await this.datasets.readSnapshot(s), s.blob_key.split('/').slice(1).join('/'), { compress: false });
+          zip.addBuffer(await this.datasets.readSnapshot(s), s.blob_key.split('/').slice(1).join('/'), {
+            compress: false,
+          });
         }
         zip.addBuffer(Buffer.from(JSON.stringify(metadata, null, 2)), 'snapshots.json');
         zip.end();

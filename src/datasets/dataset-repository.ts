@@ -28,7 +28,11 @@ export class DatasetRepository {
   }
 
   async setQuota(id: string, quotaBytes: number | null, now: number): Promise<void> {
-    await this.db.updateTable('datasets').set({ quota_bytes: quotaBytes, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('datasets')
+      .set({ quota_bytes: quotaBytes, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   findBySha(datasetId: string, sha256: string): Promise<SnapshotRow | undefined> {
@@ -73,7 +77,11 @@ export class DatasetRepository {
   async labelCounts(datasetId: string): Promise<Record<string, { count: number; bytes: number }>> {
     const rows = await this.db
       .selectFrom('snapshots')
-      .select(['label', (eb) => eb.fn.countAll<number>().as('count'), (eb) => eb.fn.sum<number>('size').as('bytes')])
+      .select([
+        'label',
+        (eb) => eb.fn.countAll<number>().as('count'),
+        (eb) => eb.fn.sum<number>('size').as('bytes'),
+      ])
       .where('dataset_id', '=', datasetId)
       .groupBy('label')
       .execute();
@@ -82,7 +90,12 @@ export class DatasetRepository {
 
   /** How often each condition value occurs, e.g. { time_of_day: { day: 120, night: 30 } }. */
   async conditionCounts(datasetId: string): Promise<Record<string, Record<string, number>>> {
-    const rows = await this.db.selectFrom('snapshots').select('conditions').where('dataset_id', '=', datasetId).where('conditions', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('snapshots')
+      .select('conditions')
+      .where('dataset_id', '=', datasetId)
+      .where('conditions', 'is not', null)
+      .execute();
     const out: Record<string, Record<string, number>> = {};
     for (const r of rows) {
       for (const [k, v] of Object.entries(JSON.parse(r.conditions!) as Record<string, string>)) {
@@ -94,7 +107,10 @@ export class DatasetRepository {
   }
 
   async totalBytes(): Promise<number> {
-    const row = await this.db.selectFrom('datasets').select((eb) => eb.fn.sum<number>('total_bytes').as('bytes')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('datasets')
+      .select((eb) => eb.fn.sum<number>('total_bytes').as('bytes'))
+      .executeTakeFirst();
     return Number(row?.bytes ?? 0);
   }
 }

@@ -30,7 +30,8 @@ export interface SnapshotInput {
   conditions?: Conditions | null;
 }
 
-export type AddOutcome = { status: 'accepted'; snapshotId: string } | { status: 'duplicate'; snapshotId: string };
+export type AddOutcome =
+  { status: 'accepted'; snapshotId: string } | { status: 'duplicate'; snapshotId: string };
 
 export interface DatasetView {
   id: string;
@@ -69,13 +70,21 @@ export class DatasetService {
 
   async create(cameraId: string, name: string): Promise<DatasetRow> {
     assertCameraId(cameraId);
-    if (!(await this.cameras.get(cameraId))) throw new AppError('not_found', `camera ${cameraId} does not exist`);
+    if (!(await this.cameras.get(cameraId)))
+      throw new AppError('not_found', `camera ${cameraId} does not exist`);
     if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) {
       throw new AppError('validation_failed', 'dataset name: 1-64 letters, digits, spaces, ".", "_" or "-"');
     }
     const now = this.now();
     const id = newId();
-    await this.repo.insert({ id, camera_id: cameraId, name, quota_bytes: null, created_at: now, updated_at: now });
+    await this.repo.insert({
+      id,
+      camera_id: cameraId,
+      name,
+      quota_bytes: null,
+      created_at: now,
+      updated_at: now,
+    });
     return (await this.repo.get(id))!;
   }
 
@@ -100,7 +109,11 @@ export class DatasetService {
    * Validates and stores one snapshot. The blob is written (and durable) before its row exists, so
    * an acknowledged snapshot is never lost; a crash in between leaves only an orphan blob.
    */
-  async addSnapshot(dataset: DatasetRow, input: SnapshotInput, customLabels: string[] | null): Promise<AddOutcome> {
+  async addSnapshot(
+    dataset: DatasetRow,
+    input: SnapshotInput,
+    customLabels: string[] | null,
+  ): Promise<AddOutcome> {
     this.assertLabelAllowed(input.label, customLabels);
     const info = await validateSnapshotImage(input.image, this.settings);
     const sha256 = createHash('sha256').update(input.image).digest('hex');
@@ -116,11 +129,18 @@ export class DatasetService {
       throw new AppError('quota_exceeded', `dataset ${dataset.id} would exceed its quota of ${quota} bytes`);
     }
     if ((await this.repo.totalBytes()) + input.image.length > this.settings.totalQuotaBytes) {
-      throw new AppError('quota_exceeded', `all datasets together would exceed ${this.settings.totalQuotaBytes} bytes`);
+      throw new AppError(
+        'quota_exceeded',
+        `all datasets together would exceed ${this.settings.totalQuotaBytes} bytes`,
+      );
     }
     const key = `${dataset.id}/${input.label}/${sha256}.${info.extension}`;
     await this.blobs.ensureBucket(DATASETS_BUCKET);
-    await this.blobs.put(DATASETS_BUCKET, key, input.image, { sha256, size: input.image.length, contentType: info.contentType });
+    await this.blobs.put(DATASETS_BUCKET, key, input.image, {
+      sha256,
+      size: input.image.length,
+      contentType: info.contentType,
+    });
     const snapshotId = newId();
     const conditions = cleanConditions(input.conditions);
     await this.repo.addSnapshot(
@@ -146,7 +166,8 @@ export class DatasetService {
 
   /** Tells interested capabilities (training automation) that a dataset grew. */
   announceUpdate(dataset: DatasetRow, accepted: number): void {
-    if (accepted > 0) this.bus.publish('dataset.updated', { datasetId: dataset.id, cameraId: dataset.camera_id, accepted });
+    if (accepted > 0)
+      this.bus.publish('dataset.updated', { datasetId: dataset.id, cameraId: dataset.camera_id, accepted });
   }
 
   async view(id: string): Promise<DatasetView> {
@@ -202,7 +223,11 @@ function cleanConditions(c: Conditions | null | undefined): Conditions | null {
   for (const key of ['light', 'weather', 'season'] as const) {
     const v = c[key]?.trim().toLowerCase();
     if (!v) continue;
-    if (!/^[a-z][a-z0-9 _-]{0,31}$/.test(v)) throw new AppError('validation_failed', `condition ${key} ${JSON.stringify(v.slice(0, 40))} is not allowed`);
+    if (!/^[a-z][a-z0-9 _-]{0,31}$/.test(v))
+      throw new AppError(
+        'validation_failed',
+        `condition ${key} ${JSON.stringify(v.slice(0, 40))} is not allowed`,
+      );
     out[key] = v;
   }
   return Object.keys(out).length ? out : null;

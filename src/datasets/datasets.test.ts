@@ -10,13 +10,19 @@ import { entryLabel } from './zip-import.js';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/vtest-train/', import.meta.url));
 
-function zipOf(entries: { name: string; data: Buffer; mode?: number; compress?: boolean }[]): Promise<Buffer> {
+function zipOf(
+  entries: { name: string; data: Buffer; mode?: number; compress?: boolean }[],
+): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const e of entries) zip.addBuffer(e.data, e.name, { ...(e.mode ? { mode: e.mode } : {}), compress: e.compress ?? true });
+  for (const e of entries)
+    zip.addBuffer(e.data, e.name, { ...(e.mode ? { mode: e.mode } : {}), compress: e.compress ?? true });
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    zip.outputStream
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject);
   });
 }
 
@@ -30,14 +36,22 @@ describe('labelled snapshot datasets', () => {
     svc = await testService({ 'edgeApi.port': 0, 'training.autoTrain': false, 'datasets.minImageSide': 64 });
     await svc.service.edges.start();
     edge = await enrolledTestEdge(svc.service, 'ds-edge', ['cam-ds']);
-    frames = await Promise.all(['frame-0001.jpg', 'frame-0009.jpg', 'frame-0017.jpg'].map((f) => readFile(fixtures + f)));
+    frames = await Promise.all(
+      ['frame-0001.jpg', 'frame-0009.jpg', 'frame-0017.jpg'].map((f) => readFile(fixtures + f)),
+    );
   });
   after(() => svc.close());
 
   it('edges stream snapshots: accepted, duplicates skipped and counted, bad ones refused with the reason', async () => {
-    const tiny = await sharp({ create: { width: 20, height: 20, channels: 3, background: 'red' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 20, height: 20, channels: 3, background: 'red' } })
+      .png()
+      .toBuffer();
     const messages = [
-      { label: 'normal', image: frames[0]!, conditions: { light: 'day', weather: 'clear', season: 'winter' } },
+      {
+        label: 'normal',
+        image: frames[0]!,
+        conditions: { light: 'day', weather: 'clear', season: 'winter' },
+      },
       { label: 'normal', image: frames[1]!, conditions: { light: 'night', weather: '', season: '' } },
       { label: 'normal', image: frames[0]! }, // duplicate
       { label: 'normal', image: Buffer.from('not an image at all') },
@@ -59,7 +73,9 @@ describe('labelled snapshot datasets', () => {
     assert.match(res.refused[2]!, /^snapshot 5: the image is 20x20/);
     assert.match(res.refused[3]!, /^snapshot 6: label zebra is not known/);
 
-    const view = (await svc.service.http.inject({ url: `/api/v1/datasets/${res.datasetId}`, headers: auth() })).json();
+    const view = (
+      await svc.service.http.inject({ url: `/api/v1/datasets/${res.datasetId}`, headers: auth() })
+    ).json();
     assert.equal(view.imageCount, 3);
     assert.equal(view.duplicateCount, 1);
     assert.deepEqual(Object.keys(view.labels).sort(), ['abnormal', 'normal']);
@@ -71,13 +87,22 @@ describe('labelled snapshot datasets', () => {
   it('another edge cannot upload to this camera', async () => {
     const other = await enrolledTestEdge(svc.service, 'ds-other', ['cam-other']);
     await assert.rejects(
-      other.datasets.uploadSnapshots((async function* () { yield { cameraId: 'cam-ds', label: 'normal', image: frames[0]! }; })()),
+      other.datasets.uploadSnapshots(
+        (async function* () {
+          yield { cameraId: 'cam-ds', label: 'normal', image: frames[0]! };
+        })(),
+      ),
       /belongs to another edge/,
     );
   });
 
   it('imports a ZIP, exports it, and the export imports again to the same content', async () => {
-    const created = await svc.service.http.inject({ method: 'POST', url: '/api/v1/datasets', headers: auth(), payload: { cameraId: 'cam-ds', name: 'import' } });
+    const created = await svc.service.http.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: auth(),
+      payload: { cameraId: 'cam-ds', name: 'import' },
+    });
     assert.equal(created.statusCode, 201);
     const id = created.json().id;
     const zip = await zipOf([
@@ -87,27 +112,76 @@ describe('labelled snapshot datasets', () => {
       { name: 'export/README.txt', data: Buffer.from('skipped') },
       { name: 'export/normal/broken.jpg', data: Buffer.from('xx') },
     ]);
-    const res = await svc.service.http.inject({ method: 'POST', url: `/api/v1/datasets/${id}/import`, headers: { ...auth(), 'content-type': 'application/zip' }, payload: zip });
+    const res = await svc.service.http.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${id}/import`,
+      headers: { ...auth(), 'content-type': 'application/zip' },
+      payload: zip,
+    });
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual({ ...res.json(), refused: res.json().refused.length }, { datasetId: id, accepted: 3, duplicates: 0, refused: 1 });
+    const summary = res.json() as {
+      datasetId: string;
+      accepted: number;
+      duplicates: number;
+      refused: string[];
+    };
+    assert.deepEqual(
+      { ...summary, refused: summary.refused.length },
+      { datasetId: id, accepted: 3, duplicates: 0, refused: 1 },
+    );
+    assert.match(summary.refused[0]!, /^normal\/broken.jpg: the image cannot be decoded/);
 
     const exported = await svc.service.http.inject({ url: `/api/v1/datasets/${id}/export`, headers: auth() });
     assert.equal(exported.headers['content-type'], 'application/zip');
-    const copy = (await svc.service.http.inject({ method: 'POST', url: '/api/v1/datasets', headers: auth(), payload: { cameraId: 'cam-ds', name: 'copy' } })).json().id;
-    const again = await svc.service.http.inject({ method: 'POST', url: `/api/v1/datasets/${copy}/import`, headers: { ...auth(), 'content-type': 'application/zip' }, payload: exported.rawPayload });
+    const copy = (
+      await svc.service.http.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: auth(),
+        payload: { cameraId: 'cam-ds', name: 'copy' },
+      })
+    ).json().id;
+    const again = await svc.service.http.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${copy}/import`,
+      headers: { ...auth(), 'content-type': 'application/zip' },
+      payload: exported.rawPayload,
+    });
     assert.deepEqual(again.json(), { datasetId: copy, accepted: 3, duplicates: 0, refused: [] });
     const view = (await svc.service.http.inject({ url: `/api/v1/datasets/${copy}`, headers: auth() })).json();
     assert.deepEqual(view.labels.normal.count, 2);
 
-    const del = await svc.service.http.inject({ method: 'DELETE', url: `/api/v1/datasets/${copy}`, headers: auth() });
+    const del = await svc.service.http.inject({
+      method: 'DELETE',
+      url: `/api/v1/datasets/${copy}`,
+      headers: auth(),
+    });
     assert.equal(del.statusCode, 204);
-    assert.equal((await svc.service.http.inject({ url: `/api/v1/datasets/${copy}`, headers: auth() })).statusCode, 404);
+    assert.equal(
+      (await svc.service.http.inject({ url: `/api/v1/datasets/${copy}`, headers: auth() })).statusCode,
+      404,
+    );
   });
 
   it('refuses unsafe archives whole: links, bombs, traversal; and enforces the quota', async () => {
-    const id = (await svc.service.http.inject({ method: 'POST', url: '/api/v1/datasets', headers: auth(), payload: { cameraId: 'cam-ds', name: 'unsafe' } })).json().id;
-    const post = (payload: Buffer) => svc.service.http.inject({ method: 'POST', url: `/api/v1/datasets/${id}/import`, headers: { ...auth(), 'content-type': 'application/zip' }, payload });
-    const link = await post(await zipOf([{ name: 'normal/a.jpg', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]));
+    const id = (
+      await svc.service.http.inject({
+        method: 'POST',
+        url: '/api/v1/datasets',
+        headers: auth(),
+        payload: { cameraId: 'cam-ds', name: 'unsafe' },
+      })
+    ).json().id;
+    const post = (payload: Buffer) =>
+      svc.service.http.inject({
+        method: 'POST',
+        url: `/api/v1/datasets/${id}/import`,
+        headers: { ...auth(), 'content-type': 'application/zip' },
+        payload,
+      });
+    const link = await post(
+      await zipOf([{ name: 'normal/a.jpg', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]),
+    );
     assert.equal(link.statusCode, 422);
     assert.equal(link.json().error.code, 'unsafe_archive');
     assert.match(link.json().error.message, /link/);
@@ -121,12 +195,25 @@ describe('labelled snapshot datasets', () => {
     assert.throws(() => entryLabel('/etc/normal/a.jpg', null), /absolute/);
     assert.deepEqual(entryLabel('top/normal/a.jpg', 'top'), { label: 'normal', name: 'a.jpg' });
 
-    const quota = await svc.service.http.inject({ method: 'PUT', url: `/api/v1/datasets/${id}/quota`, headers: auth(), payload: { quotaBytes: frames[0]!.length + 10 } });
+    const quota = await svc.service.http.inject({
+      method: 'PUT',
+      url: `/api/v1/datasets/${id}/quota`,
+      headers: auth(),
+      payload: { quotaBytes: frames[0]!.length + 10 },
+    });
     assert.equal(quota.statusCode, 200);
-    const over = await post(await zipOf([{ name: 'normal/a.jpg', data: frames[0]! }, { name: 'normal/b.jpg', data: frames[1]! }]));
+    const over = await post(
+      await zipOf([
+        { name: 'normal/a.jpg', data: frames[0]! },
+        { name: 'normal/b.jpg', data: frames[1]! },
+      ]),
+    );
     assert.equal(over.statusCode, 507);
     assert.equal(over.json().error.code, 'quota_exceeded');
     // What was accepted before the quota was hit is kept.
-    assert.equal((await svc.service.http.inject({ url: `/api/v1/datasets/${id}`, headers: auth() })).json().imageCount, 1);
+    assert.equal(
+      (await svc.service.http.inject({ url: `/api/v1/datasets/${id}`, headers: auth() })).json().imageCount,
+      1,
+    );
   });
 });

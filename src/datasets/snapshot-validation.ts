@@ -27,19 +27,29 @@ const FORMATS = {
 export async function validateSnapshotImage(bytes: Buffer, limits: ImageLimits): Promise<ImageInfo> {
   if (bytes.length === 0) throw new AppError('invalid_image', 'the image is empty');
   if (bytes.length > limits.maxImageBytes) {
-    throw new AppError('invalid_image', `the image is ${bytes.length} bytes; the limit is ${limits.maxImageBytes}`);
+    throw new AppError(
+      'invalid_image',
+      `the image is ${bytes.length} bytes; the limit is ${limits.maxImageBytes}`,
+    );
   }
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     // limitInputPixels guards against decompression bombs inside a small file.
     meta = await sharp(bytes, { limitInputPixels: limits.maxImageSide * limits.maxImageSide }).metadata();
     // metadata() reads only the header: decode fully so truncated files are caught too.
-    await sharp(bytes, { limitInputPixels: limits.maxImageSide * limits.maxImageSide }).resize(8, 8).raw().toBuffer();
+    await sharp(bytes, { limitInputPixels: limits.maxImageSide * limits.maxImageSide })
+      .resize(8, 8)
+      .raw()
+      .toBuffer();
   } catch (err) {
     throw new AppError('invalid_image', `the image cannot be decoded: ${(err as Error).message}`);
   }
   const format = FORMATS[meta.format as keyof typeof FORMATS];
-  if (!format) throw new AppError('invalid_image', `image format ${meta.format ?? 'unknown'} is not accepted (JPEG, PNG or WebP)`);
+  if (!format)
+    throw new AppError(
+      'invalid_image',
+      `image format ${meta.format ?? 'unknown'} is not accepted (JPEG, PNG or WebP)`,
+    );
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (Math.min(width, height) < limits.minImageSide || Math.max(width, height) > limits.maxImageSide) {

@@ -34,14 +34,17 @@ function open(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     // validateEntrySizes: yauzl fails the stream if an entry inflates to a size other than declared.
     yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (err, zip) =>
-      err ? reject(new AppError('validation_failed', `not a readable ZIP archive: ${err.message}`)) : resolve(zip!),
+      err
+        ? reject(new AppError('validation_failed', `not a readable ZIP archive: ${err.message}`))
+        : resolve(zip!),
     ),
   );
 }
 
 /** Splits an entry path into label and file name; null for entries to skip. */
 export function entryLabel(path: string, topFolder: string | null): { label: string; name: string } | null {
-  if (path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path)) throw unsafe(`entry ${path} has an absolute path`);
+  if (path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path))
+    throw unsafe(`entry ${path} has an absolute path`);
   const parts = path.split('/').filter((p) => p.length > 0);
   if (parts.some((p) => p === '..' || p === '.')) throw unsafe(`entry ${path} escapes its folder`);
   if (topFolder && parts[0] === topFolder) parts.shift();
@@ -52,7 +55,8 @@ export function entryLabel(path: string, topFolder: string | null): { label: str
 export async function* readZipImages(path: string, limits: ZipLimits): AsyncGenerator<ZipImage> {
   const zip = await open(path);
   try {
-    if (zip.entryCount > limits.maxEntries) throw unsafe(`the archive has ${zip.entryCount} entries; the limit is ${limits.maxEntries}`);
+    if (zip.entryCount > limits.maxEntries)
+      throw unsafe(`the archive has ${zip.entryCount} entries; the limit is ${limits.maxEntries}`);
     let expanded = 0;
     let topFolder: string | null | undefined;
     for (;;) {
@@ -66,7 +70,8 @@ export async function* readZipImages(path: string, limits: ZipLimits): AsyncGene
       if (!entry) return;
       const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
       const isDir = entry.fileName.endsWith('/') || mode === S_IFDIR;
-      if (mode !== 0 && mode !== S_IFREG && !isDir) throw unsafe(`entry ${entry.fileName} is a link or special file`);
+      if (mode !== 0 && mode !== S_IFREG && !isDir)
+        throw unsafe(`entry ${entry.fileName} is a link or special file`);
       if (topFolder === undefined) {
         const first = entry.fileName.split('/')[0]!;
         // A lone wrapping folder whose name is not itself a label folder, e.g. "camera-export/normal/x.jpg".
@@ -75,14 +80,23 @@ export async function* readZipImages(path: string, limits: ZipLimits): AsyncGene
       if (isDir) continue;
       const target = entryLabel(entry.fileName, topFolder);
       if (!target) continue;
-      if (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > limits.maxCompressionRatio) {
-        throw unsafe(`entry ${entry.fileName} expands ${Math.round(entry.uncompressedSize / entry.compressedSize)}x; the limit is ${limits.maxCompressionRatio}x`);
+      if (
+        entry.compressedSize > 0 &&
+        entry.uncompressedSize / entry.compressedSize > limits.maxCompressionRatio
+      ) {
+        throw unsafe(
+          `entry ${entry.fileName} expands ${Math.round(entry.uncompressedSize / entry.compressedSize)}x; the limit is ${limits.maxCompressionRatio}x`,
+        );
       }
       if (entry.uncompressedSize > limits.maxImageBytes) {
-        throw new AppError('invalid_image', `entry ${entry.fileName} is ${entry.uncompressedSize} bytes; the image limit is ${limits.maxImageBytes}`);
+        throw new AppError(
+          'invalid_image',
+          `entry ${entry.fileName} is ${entry.uncompressedSize} bytes; the image limit is ${limits.maxImageBytes}`,
+        );
       }
       expanded += entry.uncompressedSize;
-      if (expanded > limits.maxUncompressedBytes) throw unsafe(`the archive expands beyond ${limits.maxUncompressedBytes} bytes`);
+      if (expanded > limits.maxUncompressedBytes)
+        throw unsafe(`the archive expands beyond ${limits.maxUncompressedBytes} bytes`);
       const bytes = await readEntry(zip, entry, limits.maxImageBytes);
       yield { ...target, bytes };
     }
@@ -103,7 +117,9 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise
         if (size > max) stream.destroy(unsafe(`entry ${entry.fileName} inflates beyond ${max} bytes`));
         else chunks.push(c);
       });
-      stream.on('error', (e) => reject(e instanceof AppError ? e : unsafe(`entry ${entry.fileName}: ${e.message}`)));
+      stream.on('error', (e) =>
+        reject(e instanceof AppError ? e : unsafe(`entry ${entry.fileName}: ${e.message}`)),
+      );
       stream.on('end', () => resolve(Buffer.concat(chunks)));
     });
   });

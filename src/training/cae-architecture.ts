@@ -58,11 +58,7 @@ export function layerGeometry(arch: CaeArchitecture): LayerGeometry {
     heights.push(samePadding(heights[i]!, arch.kernelSize).out);
     widths.push(samePadding(widths[i]!, arch.kernelSize).out);
   }
-  const bottleneck: [number, number, number] = [
-    heights.at(-1)!,
-    widths.at(-1)!,
-    arch.channels.at(-1)!,
-  ];
+  const bottleneck: [number, number, number] = [heights.at(-1)!, widths.at(-1)!, arch.channels.at(-1)!];
   return { heights, widths, bottleneck, flatSize: bottleneck[0] * bottleneck[1] * bottleneck[2] };
 }
 
@@ -70,7 +66,8 @@ export function layerGeometry(arch: CaeArchitecture): LayerGeometry {
 export function validateArchitecture(arch: CaeArchitecture): CaeArchitecture {
   const problems: string[] = [];
   const side = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 32 || v > 640) problems.push(`${name} must be an integer in 32..640 (got ${v})`);
+    if (!Number.isInteger(v) || v < 32 || v > 640)
+      problems.push(`${name} must be an integer in 32..640 (got ${v})`);
   };
   side('inputHeight', arch.inputHeight);
   side('inputWidth', arch.inputWidth);
@@ -78,18 +75,23 @@ export function validateArchitecture(arch: CaeArchitecture): CaeArchitecture {
     problems.push(`channels must list 3 or 4 encoder blocks (got ${arch.channels.length})`);
   }
   for (const c of arch.channels) {
-    if (!Number.isInteger(c) || c < 4 || c > 256) problems.push(`each channel count must be in 4..256 (got ${c})`);
+    if (!Number.isInteger(c) || c < 4 || c > 256)
+      problems.push(`each channel count must be in 4..256 (got ${c})`);
   }
   if (!Number.isInteger(arch.latentDim) || arch.latentDim < 16 || arch.latentDim > 1024) {
     problems.push(`latentDim must be in 16..1024 (got ${arch.latentDim})`);
   }
-  if (![3, 4, 5].includes(arch.kernelSize)) problems.push(`kernelSize must be 3, 4 or 5 (got ${arch.kernelSize})`);
+  if (![3, 4, 5].includes(arch.kernelSize))
+    problems.push(`kernelSize must be 3, 4 or 5 (got ${arch.kernelSize})`);
   if (problems.length > 0) {
     throw new AppError('validation_failed', `invalid model architecture: ${problems.join('; ')}`);
   }
   const { bottleneck, flatSize } = layerGeometry(arch);
   if (bottleneck[0] < 2 || bottleneck[1] < 2 || flatSize > 1 << 20) {
-    throw new AppError('validation_failed', `invalid model architecture: bottleneck ${bottleneck.join('x')} is out of range`);
+    throw new AppError(
+      'validation_failed',
+      `invalid model architecture: bottleneck ${bottleneck.join('x')} is out of range`,
+    );
   }
   return arch;
 }

@@ -31,19 +31,43 @@ export function parameterSpecs(arch: CaeArchitecture): ParameterSpec[] {
     specs.push({ name, shape: [n], fanIn: 1, fanOut: n, init: 'zeros' });
   let cin = INPUT_CHANNELS;
   arch.channels.forEach((cout, i) => {
-    specs.push({ name: `enc${i}.kernel`, shape: [k, k, cin, cout], fanIn: k * k * cin, fanOut: k * k * cout, init: 'he' });
+    specs.push({
+      name: `enc${i}.kernel`,
+      shape: [k, k, cin, cout],
+      fanIn: k * k * cin,
+      fanOut: k * k * cout,
+      init: 'he',
+    });
     bias(`enc${i}.bias`, cout);
     cin = cout;
   });
-  specs.push({ name: 'latent.kernel', shape: [flatSize, arch.latentDim], fanIn: flatSize, fanOut: arch.latentDim, init: 'glorot' });
+  specs.push({
+    name: 'latent.kernel',
+    shape: [flatSize, arch.latentDim],
+    fanIn: flatSize,
+    fanOut: arch.latentDim,
+    init: 'glorot',
+  });
   bias('latent.bias', arch.latentDim);
-  specs.push({ name: 'expand.kernel', shape: [arch.latentDim, flatSize], fanIn: arch.latentDim, fanOut: flatSize, init: 'he' });
+  specs.push({
+    name: 'expand.kernel',
+    shape: [arch.latentDim, flatSize],
+    fanIn: arch.latentDim,
+    fanOut: flatSize,
+    init: 'he',
+  });
   bias('expand.bias', flatSize);
   const decoderOut = [...arch.channels].reverse().slice(1).concat(INPUT_CHANNELS);
   cin = arch.channels.at(-1)!;
   decoderOut.forEach((cout, i) => {
     const last = i === decoderOut.length - 1;
-    specs.push({ name: `dec${i}.kernel`, shape: [k, k, cout, cin], fanIn: k * k * cin, fanOut: k * k * cout, init: last ? 'glorot' : 'he' });
+    specs.push({
+      name: `dec${i}.kernel`,
+      shape: [k, k, cout, cin],
+      fanIn: k * k * cin,
+      fanOut: k * k * cout,
+      init: last ? 'glorot' : 'he',
+    });
     bias(`dec${i}.bias`, cout);
     cin = cout;
   });
@@ -61,8 +85,7 @@ export function initParameters(arch: CaeArchitecture, seed: number): NamedParame
     const size = spec.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
     if (spec.init !== 'zeros') {
-      const std =
-        spec.init === 'he' ? Math.sqrt(2 / spec.fanIn) : Math.sqrt(2 / (spec.fanIn + spec.fanOut));
+      const std = spec.init === 'he' ? Math.sqrt(2 / spec.fanIn) : Math.sqrt(2 / (spec.fanIn + spec.fanOut));
       for (let i = 0; i < size; i++) values[i] = random.normal() * std;
     }
     return { name: spec.name, shape: spec.shape, values };

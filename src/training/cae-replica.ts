@@ -6,7 +6,13 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { loadTf } from '../ml/tfjs-wasm.js';
 import type { CaeArchitecture } from './cae-architecture.js';
-import { reconstruct, imageScores, reconstructionLoss, toTensors, type ParameterTensors } from './cae-model.js';
+import {
+  reconstruct,
+  imageScores,
+  reconstructionLoss,
+  toTensors,
+  type ParameterTensors,
+} from './cae-model.js';
 import { parameterSpecs, unflattenParameters } from './cae-parameters.js';
 
 type Tf = typeof tfTypes;
@@ -33,12 +39,22 @@ export class CaeReplica {
     this.variableNames = new Map(this.names.map((n) => [n, (vars[n] as tfTypes.Variable).name]));
   }
 
-  static async create(arch: CaeArchitecture, flatParams: Float32Array, learningRate: number): Promise<CaeReplica> {
+  static async create(
+    arch: CaeArchitecture,
+    flatParams: Float32Array,
+    learningRate: number,
+  ): Promise<CaeReplica> {
     const tf = await loadTf();
     const params = unflattenParameters(arch, flatParams);
     const vars = toTensors(tf, params, `cae${++replicaCounter}`);
     const optimizer = tf.train.adam(learningRate);
-    return new CaeReplica(tf, arch, vars, optimizer, params.map((p) => p.values.length));
+    return new CaeReplica(
+      tf,
+      arch,
+      vars,
+      optimizer,
+      params.map((p) => p.values.length),
+    );
   }
 
   private input(batch: Float32Array, n: number): tfTypes.Tensor4D {
@@ -82,7 +98,9 @@ export class CaeReplica {
         offset += size;
       });
       // Adam reads gradients by variable name; its typing wants Variables but only reads values.
-      this.optimizer.applyGradients(named as unknown as Parameters<tfTypes.AdamOptimizer["applyGradients"]>[0]);
+      this.optimizer.applyGradients(
+        named as unknown as Parameters<tfTypes.AdamOptimizer['applyGradients']>[0],
+      );
     });
   }
 

@@ -26,9 +26,17 @@ export type MlModule = ReturnType<ReturnType<typeof registerMlJobs>>;
 export function trainingDefaults(config: Config): TrainingJobParams {
   const t = config.training;
   const threshold: ThresholdRule =
-    t.thresholdRule === 'percentile' ? { rule: 'percentile', percentile: t.thresholdPercentile } : { rule: 'mean_std', k: t.thresholdK };
+    t.thresholdRule === 'percentile'
+      ? { rule: 'percentile', percentile: t.thresholdPercentile }
+      : { rule: 'mean_std', k: t.thresholdK };
   return {
-    arch: { inputWidth: t.inputWidth, inputHeight: t.inputHeight, channels: t.channels, latentDim: t.latentDim, kernelSize: 3 },
+    arch: {
+      inputWidth: t.inputWidth,
+      inputHeight: t.inputHeight,
+      channels: t.channels,
+      latentDim: t.latentDim,
+      kernelSize: 3,
+    },
     epochs: t.epochs,
     batchSize: t.batchSize,
     learningRate: t.learningRate,
@@ -46,7 +54,14 @@ export function trainingDefaults(config: Config): TrainingJobParams {
  * Step 1 (before the queue exists): register the training job. Step 2 (returned function, once
  * the queue and the edges module exist): build the services.
  */
-export function registerMlJobs(config: Config, db: Db, blobs: BlobStore, registry: JobRegistry, bus: DomainEventBus, log: Logger) {
+export function registerMlJobs(
+  config: Config,
+  db: Db,
+  blobs: BlobStore,
+  registry: JobRegistry,
+  bus: DomainEventBus,
+  log: Logger,
+) {
   const repo = new TrainingRepository(db);
   const hub = new TrainingProgressHub();
   const late: { datasets?: DatasetService; edges?: EdgesModule } = {};
@@ -79,7 +94,13 @@ export function registerMlJobs(config: Config, db: Db, blobs: BlobStore, registr
       path.resolve(config.dataDir, 'tmp', 'imports'),
     );
     const training = new TrainingService(repo, datasets, queue, trainingDefaults(config), hub);
-    const automation = new TrainingAutomation(training, datasets, edges.cameraRepository, minNormalImages, log.child({ component: 'training-automation' }));
+    const automation = new TrainingAutomation(
+      training,
+      datasets,
+      edges.cameraRepository,
+      minNormalImages,
+      log.child({ component: 'training-automation' }),
+    );
     if (config.training.autoTrain) automation.attach(bus);
     return { datasets, imports, training, automation };
   };

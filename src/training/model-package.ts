@@ -19,9 +19,22 @@ export interface ModelMetadata {
   format: 'onnx';
   opset: number;
   framework: string;
-  input: { name: string; shape: [number | 'N', number, number, number]; layout: 'NCHW'; color: 'RGB'; dtype: 'float32' };
+  input: {
+    name: string;
+    shape: [number | 'N', number, number, number];
+    layout: 'NCHW';
+    color: 'RGB';
+    dtype: 'float32';
+  };
   outputs: { recon: string; score: string; error_map: string };
-  preprocessing: { resize: 'stretch'; width: number; height: number; scale: number; mean: number[]; std: number[] };
+  preprocessing: {
+    resize: 'stretch';
+    width: number;
+    height: number;
+    scale: number;
+    mean: number[];
+    std: number[];
+  };
   architecture: CaeArchitecture;
   latent_dim: number;
   threshold: number;
@@ -44,7 +57,12 @@ export function nextVersion(existing: string[]): string {
   return `${major + 1}.0.0`;
 }
 
-export function buildMetadata(input: Omit<ModelMetadata, 'type' | 'format' | 'opset' | 'input' | 'outputs' | 'preprocessing' | 'latent_dim' | 'sha256' | 'size'> & { onnx: Uint8Array }): ModelMetadata {
+export function buildMetadata(
+  input: Omit<
+    ModelMetadata,
+    'type' | 'format' | 'opset' | 'input' | 'outputs' | 'preprocessing' | 'latent_dim' | 'sha256' | 'size'
+  > & { onnx: Uint8Array },
+): ModelMetadata {
   const { onnx, ...rest } = input;
   const a = input.architecture;
   return {
@@ -52,10 +70,23 @@ export function buildMetadata(input: Omit<ModelMetadata, 'type' | 'format' | 'op
     type: 'cae',
     format: 'onnx',
     opset: ONNX_OPSET,
-    input: { name: ONNX_IO.input, shape: ['N', 3, a.inputHeight, a.inputWidth], layout: 'NCHW', color: 'RGB', dtype: 'float32' },
+    input: {
+      name: ONNX_IO.input,
+      shape: ['N', 3, a.inputHeight, a.inputWidth],
+      layout: 'NCHW',
+      color: 'RGB',
+      dtype: 'float32',
+    },
     outputs: { recon: ONNX_IO.recon, score: ONNX_IO.score, error_map: ONNX_IO.errorMap },
     // Pixels are divided by 255; no mean/std normalisation (the sigmoid output is in 0..1 too).
-    preprocessing: { resize: 'stretch', width: a.inputWidth, height: a.inputHeight, scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] },
+    preprocessing: {
+      resize: 'stretch',
+      width: a.inputWidth,
+      height: a.inputHeight,
+      scale: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
     latent_dim: a.latentDim,
     sha256: createHash('sha256').update(onnx).digest('hex'),
     size: onnx.length,
@@ -63,14 +94,23 @@ export function buildMetadata(input: Omit<ModelMetadata, 'type' | 'format' | 'op
 }
 
 /** Writes model.onnx first, metadata.json last: a model directory with metadata is complete. */
-export async function storeModelPackage(blobs: BlobStore, metadata: ModelMetadata, onnx: Uint8Array): Promise<void> {
+export async function storeModelPackage(
+  blobs: BlobStore,
+  metadata: ModelMetadata,
+  onnx: Uint8Array,
+): Promise<void> {
   await blobs.ensureBucket(MODELS_BUCKET);
   await blobs.put(MODELS_BUCKET, `${metadata.model_id}/model.onnx`, Buffer.from(onnx), {
     sha256: metadata.sha256,
     size: metadata.size,
     contentType: 'application/octet-stream',
   });
-  await blobs.put(MODELS_BUCKET, `${metadata.model_id}/metadata.json`, Buffer.from(JSON.stringify(metadata, null, 2)), {
-    contentType: 'application/json',
-  });
+  await blobs.put(
+    MODELS_BUCKET,
+    `${metadata.model_id}/metadata.json`,
+    Buffer.from(JSON.stringify(metadata, null, 2)),
+    {
+      contentType: 'application/json',
+    },
+  );
 }

@@ -29,7 +29,8 @@ describe('ONNX export of the CAE', () => {
       const params = initParameters(arch, 7);
       // Non-zero biases so that a mis-ordered bias would show.
       const r = new SeededRandom(9);
-      for (const p of params) if (p.name.endsWith('.bias')) p.values.forEach((_, i) => (p.values[i] = r.normal() * 0.1));
+      for (const p of params)
+        if (p.name.endsWith('.bias')) p.values.forEach((_, i) => (p.values[i] = r.normal() * 0.1));
       const onnx = exportCaeToOnnx(arch, params, { metadata: { camera_id: 'cam-1' } });
       const check = await validateOnnxExport(onnx, arch, params, randomImages(arch, 3, 1), 3);
       assert.ok(check.passed, `max difference ${JSON.stringify(check.maxDiff)}`);
@@ -37,10 +38,26 @@ describe('ONNX export of the CAE', () => {
 
       const model = fromBinary(ModelProtoSchema, onnx);
       assert.equal(model.opsetImport[0]?.version, BigInt(ONNX_OPSET));
-      assert.deepEqual(model.graph?.output.map((o) => o.name), ['recon', 'score', 'error_map']);
-      assert.deepEqual(model.metadataProps.map((m) => [m.key, m.value]), [['camera_id', 'cam-1']]);
+      assert.deepEqual(
+        model.graph?.output.map((o) => o.name),
+        ['recon', 'score', 'error_map'],
+      );
+      assert.deepEqual(
+        model.metadataProps.map((m) => [m.key, m.value]),
+        [['camera_id', 'cam-1']],
+      );
       const ops = new Set(model.graph?.node.map((n) => n.opType));
-      assert.deepEqual([...ops].sort(), ['Conv', 'ConvTranspose', 'Gemm', 'Mul', 'ReduceMean', 'Relu', 'Reshape', 'Sigmoid', 'Sub']);
+      assert.deepEqual([...ops].sort(), [
+        'Conv',
+        'ConvTranspose',
+        'Gemm',
+        'Mul',
+        'ReduceMean',
+        'Relu',
+        'Reshape',
+        'Sigmoid',
+        'Sub',
+      ]);
     });
   }
 

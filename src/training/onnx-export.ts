@@ -62,7 +62,12 @@ function floatTensor(name: string, dims: number[], values: Float32Array): Tensor
 
 function int64Tensor(name: string, values: number[]): TensorProto {
   const data = BigInt64Array.from(values.map(BigInt));
-  return create(TensorProtoSchema, { name, dims: [BigInt(values.length)], dataType: INT64, rawData: new Uint8Array(data.buffer) });
+  return create(TensorProtoSchema, {
+    name,
+    dims: [BigInt(values.length)],
+    dataType: INT64,
+    rawData: new Uint8Array(data.buffer),
+  });
 }
 
 const ints = (name: string, values: number[]): AttributeProto =>
@@ -70,7 +75,12 @@ const ints = (name: string, values: number[]): AttributeProto =>
 const int = (name: string, value: number): AttributeProto =>
   create(AttributeProtoSchema, { name, type: AttrType.INT, i: BigInt(value) });
 
-function node(opType: string, inputs: string[], outputs: string[], attribute: AttributeProto[] = []): NodeProto {
+function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attribute: AttributeProto[] = [],
+): NodeProto {
   return create(NodeProtoSchema, { opType, input: inputs, output: outputs, name: outputs[0], attribute });
 }
 
@@ -92,7 +102,11 @@ export interface ExportOptions {
   producerVersion?: string;
 }
 
-export function exportCaeToOnnx(arch: CaeArchitecture, params: NamedParameter[], options: ExportOptions = {}): Uint8Array {
+export function exportCaeToOnnx(
+  arch: CaeArchitecture,
+  params: NamedParameter[],
+  options: ExportOptions = {},
+): Uint8Array {
   const p = new Map(params.map((x) => [x.name, x]));
   const get = (name: string) => {
     const found = p.get(name);
@@ -135,7 +149,11 @@ export function exportCaeToOnnx(arch: CaeArchitecture, params: NamedParameter[],
   weight('latent.B', [arch.latentDim], get('latent.bias').values);
   nodes.push(node('Gemm', ['flat', 'latent.W', 'latent.B'], ['latent']));
   const expandK = get('expand.kernel');
-  weight('expand.W', [arch.latentDim, flatSize], permute(expandK.values, [arch.latentDim, bh, bw, bc], [0, 3, 1, 2]));
+  weight(
+    'expand.W',
+    [arch.latentDim, flatSize],
+    permute(expandK.values, [arch.latentDim, bh, bw, bc], [0, 3, 1, 2]),
+  );
   weight('expand.B', [flatSize], permute(get('expand.bias').values, [bh, bw, bc], [2, 0, 1]));
   nodes.push(node('Gemm', ['latent', 'expand.W', 'expand.B'], ['expand.linear']));
   nodes.push(node('Relu', ['expand.linear'], ['expand.out']));

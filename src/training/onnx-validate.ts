@@ -45,12 +45,21 @@ export async function validateOnnxExport(
     const recon = reconstruct(tf, arch, weights, x);
     return [tf.transpose(recon, [0, 3, 1, 2]), imageScores(tf, x, recon), errorMap(tf, x, recon)];
   });
-  const [recon, score, map] = reference.map((t) => t.dataSync() as Float32Array) as [Float32Array, Float32Array, Float32Array];
+  const [recon, score, map] = reference.map((t) => t.dataSync() as Float32Array) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   tf.dispose(reference);
 
   const session = await createSession(onnx);
   try {
-    const input = new ort.Tensor('float32', permute(images, [count, H, W, 3], [0, 3, 1, 2]), [count, 3, H, W]);
+    const input = new ort.Tensor('float32', permute(images, [count, H, W, 3], [0, 3, 1, 2]), [
+      count,
+      3,
+      H,
+      W,
+    ]);
     const out = await session.run({ [ONNX_IO.input]: input });
     const diff = {
       recon: maxAbsDiff(out[ONNX_IO.recon]!.data as Float32Array, recon),
@@ -58,7 +67,13 @@ export async function validateOnnxExport(
       errorMap: maxAbsDiff(out[ONNX_IO.errorMap]!.data as Float32Array, map),
     };
     const worst = Math.max(diff.recon, diff.score, diff.errorMap);
-    return { images: count, maxDiff: diff, maxAbsDiff: worst, tolerance: EXPORT_TOLERANCE, passed: worst < EXPORT_TOLERANCE };
+    return {
+      images: count,
+      maxDiff: diff,
+      maxAbsDiff: worst,
+      tolerance: EXPORT_TOLERANCE,
+      passed: worst < EXPORT_TOLERANCE,
+    };
   } finally {
     await session.release();
   }

@@ -74,7 +74,9 @@ export class ReplicaHost {
   gradients(share: BatchShare): { loss: number; grads: Float32Array; count: number } {
     const { replica, setup } = this.ready();
     const augment =
-      setup.augment && share.augmentSeed !== undefined ? { ...setup.augment, seed: share.augmentSeed } : undefined;
+      setup.augment && share.augmentSeed !== undefined
+        ? { ...setup.augment, seed: share.augmentSeed }
+        : undefined;
     const batch = gatherBatch(setup.images, share.indices, augment);
     return { ...replica.gradients(batch, share.indices.length), count: share.indices.length };
   }
@@ -139,7 +141,10 @@ export class WorkerReplicaGroup implements ReplicaGroup {
     log: Logger,
   ) {
     const script = workerScript(import.meta.url, 'replica-worker');
-    this.pools = Array.from({ length: size }, (_, i) => new WorkerPool({ script, size: 1, name: `training-${i}` }, log));
+    this.pools = Array.from(
+      { length: size },
+      (_, i) => new WorkerPool({ script, size: 1, name: `training-${i}` }, log),
+    );
   }
 
   async init(setup: ReplicaSetup): Promise<void> {
@@ -149,7 +154,12 @@ export class WorkerReplicaGroup implements ReplicaGroup {
 
   async step(shares: BatchShare[]): Promise<number> {
     const results = await Promise.all(
-      shares.map((share, i) => this.pools[i % this.size]!.run<{ loss: number; grads: Float32Array; count: number }>('gradients', share)),
+      shares.map((share, i) =>
+        this.pools[i % this.size]!.run<{ loss: number; grads: Float32Array; count: number }>(
+          'gradients',
+          share,
+        ),
+      ),
     );
     const grads = averageGradients(results);
     await Promise.all(this.pools.map((p) => p.run('apply', grads)));
@@ -158,7 +168,9 @@ export class WorkerReplicaGroup implements ReplicaGroup {
 
   async scores(indices: number[]): Promise<Float32Array> {
     const parts = splitBatch(indices, this.size);
-    const results = await Promise.all(parts.map((part, i) => this.pools[i]!.run<Float32Array>('scores', part)));
+    const results = await Promise.all(
+      parts.map((part, i) => this.pools[i]!.run<Float32Array>('scores', part)),
+    );
     const out = new Float32Array(indices.length);
     let offset = 0;
     for (const r of results) {

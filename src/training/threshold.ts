@@ -42,7 +42,16 @@ export function scoreStats(values: ArrayLike<number>): ScoreStats {
   const mean = sum / n;
   let sq = 0;
   for (let i = 0; i < n; i++) sq += (values[i]! - mean) ** 2;
-  return { count: n, mean, std: Math.sqrt(sq / Math.max(n - 1, 1)), min, max, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) };
+  return {
+    count: n,
+    mean,
+    std: Math.sqrt(sq / Math.max(n - 1, 1)),
+    min,
+    max,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+  };
 }
 
 /** The threshold by the configured rule over held-out normal scores. */
@@ -103,7 +112,11 @@ export interface Calibration {
   falsePositiveRate: number;
 }
 
-export function calibrate(normalScores: ArrayLike<number>, abnormalScores: ArrayLike<number>, rule: ThresholdRule): Calibration {
+export function calibrate(
+  normalScores: ArrayLike<number>,
+  abnormalScores: ArrayLike<number>,
+  rule: ThresholdRule,
+): Calibration {
   const ruleThreshold = normalThreshold(normalScores, rule);
   const base = { rule, normal: scoreStats(normalScores) };
   let threshold = ruleThreshold;

@@ -19,8 +19,15 @@ const frameNames = Array.from({ length: 12 }, (_, i) => `frame-${String(i * 8 + 
 
 /** The same frame with a grey box pasted over the lawn: an occlusion the model never saw. */
 async function occluded(bytes: Buffer): Promise<Buffer> {
-  const box = await sharp({ create: { width: 110, height: 80, channels: 3, background: { r: 128, g: 40, b: 160 } } }).png().toBuffer();
-  return sharp(bytes).composite([{ input: box, left: 150, top: 190 }]).jpeg().toBuffer();
+  const box = await sharp({
+    create: { width: 110, height: 80, channels: 3, background: { r: 128, g: 40, b: 160 } },
+  })
+    .png()
+    .toBuffer();
+  return sharp(bytes)
+    .composite([{ input: box, left: 150, top: 190 }])
+    .jpeg()
+    .toBuffer();
 }
 
 const params = (over: Partial<TrainingParams> = {}): TrainingParams => ({
@@ -43,7 +50,9 @@ describe('CAE training on real frames', () => {
     const size = { width: p.arch.inputWidth, height: p.arch.inputHeight };
     const images = await loadImageSet(frames.length, async (i) => frames[i]!, size);
     const epochs: number[] = [];
-    const result = await trainCae(images, p, new LocalReplicaGroup(), { onEpoch: (r) => epochs.push(r.valLoss) });
+    const result = await trainCae(images, p, new LocalReplicaGroup(), {
+      onEpoch: (r) => epochs.push(r.valLoss),
+    });
     assert.equal(result.history.length, p.epochs);
     assert.ok(epochs.at(-1)! < epochs[0]! * 0.7, `validation loss fell: ${epochs[0]} -> ${epochs.at(-1)}`);
 
@@ -52,13 +61,23 @@ describe('CAE training on real frames', () => {
     const replica = await CaeReplica.create(p.arch, result.params, p.learningRate);
     const badScores = replica.evaluate(badSet.data, badSet.count).scores;
     const cal = calibrate(result.validationScores, badScores, { rule: 'percentile', percentile: 99 });
-    assert.equal(cal.imageAuroc, 1, `every occluded frame scores above every normal one: ${JSON.stringify(cal)}`);
+    assert.equal(
+      cal.imageAuroc,
+      1,
+      `every occluded frame scores above every normal one: ${JSON.stringify(cal)}`,
+    );
     assert.ok(Math.max(...result.validationScores) < Math.min(...badScores));
 
     // Export of a trained model, checked in onnxruntime on the real held-out frames.
     const named = unflattenParameters(p.arch, result.params);
     const onnx = exportCaeToOnnx(p.arch, named);
-    const check = await validateOnnxExport(onnx, p.arch, named, gatherBatch(images, result.validationIndices), result.validationIndices.length);
+    const check = await validateOnnxExport(
+      onnx,
+      p.arch,
+      named,
+      gatherBatch(images, result.validationIndices),
+      result.validationIndices.length,
+    );
     assert.ok(check.passed, JSON.stringify(check.maxDiff));
     replica.dispose();
   });
@@ -75,7 +94,10 @@ describe('CAE training on real frames', () => {
       const local = await trainCae(images, p, new LocalReplicaGroup());
       // Same data and seed, different gradient summation order: close, not bit-identical.
       const diff = Math.abs(local.history.at(-1)!.trainLoss - a.history.at(-1)!.trainLoss);
-      assert.ok(diff < 1e-3 * local.history.at(-1)!.trainLoss + 1e-6, `loss ${local.history.at(-1)!.trainLoss} vs ${a.history.at(-1)!.trainLoss}`);
+      assert.ok(
+        diff < 1e-3 * local.history.at(-1)!.trainLoss + 1e-6,
+        `loss ${local.history.at(-1)!.trainLoss} vs ${a.history.at(-1)!.trainLoss}`,
+      );
     } finally {
       await group.close();
     }
@@ -84,12 +106,19 @@ describe('CAE training on real frames', () => {
   it('stops early when validation stops improving and honours cancel', async () => {
     const frames = await Promise.all(frameNames.slice(0, 6).map((n) => readFile(fixtures + n)));
     const images = await loadImageSet(frames.length, async (i) => frames[i]!, { width: 64, height: 64 });
-    const early = await trainCae(images, params({ epochs: 30, patience: 1, minDelta: 1 }), new LocalReplicaGroup());
+    const early = await trainCae(
+      images,
+      params({ epochs: 30, patience: 1, minDelta: 1 }),
+      new LocalReplicaGroup(),
+    );
     assert.equal(early.stoppedEarly, true);
     assert.equal(early.history.length, 2);
     assert.equal(early.bestEpoch, 1);
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(trainCae(images, params(), new LocalReplicaGroup(), { signal: controller.signal }), /cancelled/);
+    await assert.rejects(
+      trainCae(images, params(), new LocalReplicaGroup(), { signal: controller.signal }),
+      /cancelled/,
+    );
   });
 });

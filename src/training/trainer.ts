@@ -46,8 +46,13 @@ export interface TrainingResult {
 }
 
 /** Splits image indices into train and validation, at least one image each. */
-export function splitTrainValidation(count: number, share: number, random: SeededRandom): { train: number[]; validation: number[] } {
-  if (count < 2) throw new AppError('validation_failed', `training needs at least 2 normal images (got ${count})`);
+export function splitTrainValidation(
+  count: number,
+  share: number,
+  random: SeededRandom,
+): { train: number[]; validation: number[] } {
+  if (count < 2)
+    throw new AppError('validation_failed', `training needs at least 2 normal images (got ${count})`);
   const order = random.shuffle(Array.from({ length: count }, (_, i) => i));
   const nVal = Math.min(count - 1, Math.max(1, Math.round(count * share)));
   return { validation: order.slice(0, nVal).sort((a, b) => a - b), train: order.slice(nVal) };
@@ -64,7 +69,13 @@ export async function trainCae(
   const random = new SeededRandom(params.seed);
   const { train, validation } = splitTrainValidation(images.count, params.validationSplit, random);
   const initial = flattenParameters(initParameters(params.arch, params.seed));
-  await group.init({ arch: params.arch, params: initial, learningRate: params.learningRate, images, augment: params.augment });
+  await group.init({
+    arch: params.arch,
+    params: initial,
+    learningRate: params.learningRate,
+    images,
+    augment: params.augment,
+  });
 
   const history: EpochReport[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, params: initial };
@@ -84,7 +95,8 @@ export async function trainCae(
       lossSum += (await group.step(shares)) * batch.length;
     }
     const valLoss = mean(await group.scores(validation));
-    if (valLoss < best.loss - params.minDelta) best = { loss: valLoss, epoch, params: await group.parameters() };
+    if (valLoss < best.loss - params.minDelta)
+      best = { loss: valLoss, epoch, params: await group.parameters() };
     const seconds = (performance.now() - t0) / 1000;
     const elapsed = (performance.now() - started) / 1000;
     const report: EpochReport = {
@@ -104,7 +116,21 @@ export async function trainCae(
     }
   }
   // Restore the best weights for scoring the held-out images.
-  await group.init({ arch: params.arch, params: best.params, learningRate: params.learningRate, images, augment: null });
+  await group.init({
+    arch: params.arch,
+    params: best.params,
+    learningRate: params.learningRate,
+    images,
+    augment: null,
+  });
   const validationScores = await group.scores(validation);
-  return { params: best.params, history, bestEpoch: best.epoch, stoppedEarly, trainIndices: train, validationIndices: validation, validationScores };
+  return {
+    params: best.params,
+    history,
+    bestEpoch: best.epoch,
+    stoppedEarly,
+    trainIndices: train,
+    validationIndices: validation,
+    validationScores,
+  };
 }

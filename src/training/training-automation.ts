@@ -29,14 +29,18 @@ export class TrainingAutomation {
   async consider(cameraId: string): Promise<{ queued: string } | { skipped: string }> {
     try {
       const camera = await this.cameras.get(cameraId);
-      if (!camera || camera.readiness !== 'ready_for_training') return { skipped: 'camera is not ready for training' };
-      if (await this.training.isTraining(cameraId)) return { skipped: 'a training job is already queued or running' };
+      if (!camera || camera.readiness !== 'ready_for_training')
+        return { skipped: 'camera is not ready for training' };
+      if (await this.training.isTraining(cameraId))
+        return { skipped: 'a training job is already queued or running' };
       const dataset = await this.datasets.defaultDataset(cameraId);
       const [latest] = await this.training.list({ cameraId, limit: 1 });
       // Without this, finishing a training (which sets the camera back to ready) would queue the next.
-      if (latest && Date.parse(latest.createdAt) >= dataset.updated_at) return { skipped: 'the dataset has not changed since the last training' };
+      if (latest && Date.parse(latest.createdAt) >= dataset.updated_at)
+        return { skipped: 'the dataset has not changed since the last training' };
       const normal = (await this.datasets.snapshots(dataset.id, 'normal')).length;
-      if (normal < this.minNormalImages) return { skipped: `dataset has ${normal} of ${this.minNormalImages} normal images` };
+      if (normal < this.minNormalImages)
+        return { skipped: `dataset has ${normal} of ${this.minNormalImages} normal images` };
       const job = await this.training.start({ cameraId, datasetId: dataset.id });
       this.log.info({ cameraId, trainingJobId: job.id }, 'training queued automatically');
       return { queued: job.id };

@@ -50,10 +50,18 @@ export function trainingJob(deps: TrainingJobDeps): JobDefinition<{ trainingJobI
         return await runTraining(deps, id, ctx);
       } catch (err) {
         const cancelled = ctx.signal.aborted || (isAppError(err) && err.code === 'cancelled');
-        await deps.repo.update(id, { status: cancelled ? 'cancelled' : 'failed', error: (err as Error).message, finished_at: Date.now() });
-        deps.hub.publish(id, { type: 'done', data: { status: cancelled ? 'cancelled' : 'failed', error: (err as Error).message } });
+        await deps.repo.update(id, {
+          status: cancelled ? 'cancelled' : 'failed',
+          error: (err as Error).message,
+          finished_at: Date.now(),
+        });
+        deps.hub.publish(id, {
+          type: 'done',
+          data: { status: cancelled ? 'cancelled' : 'failed', error: (err as Error).message },
+        });
         await restoreReadiness(deps, id);
-        if (isAppError(err) && err.code !== 'unavailable') throw new PermanentJobError(err.message, { cause: err });
+        if (isAppError(err) && err.code !== 'unavailable')
+          throw new PermanentJobError(err.message, { cause: err });
         throw err;
       }
     },
@@ -82,15 +90,29 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
 
   const normalRows = await deps.datasets.snapshots(row.dataset_id, 'normal');
   if (normalRows.length < deps.minNormalImages) {
-    throw new AppError('not_enough_data', `dataset ${row.dataset_id} has ${normalRows.length} normal images; training needs at least ${deps.minNormalImages}`);
+    throw new AppError(
+      'not_enough_data',
+      `dataset ${row.dataset_id} has ${normalRows.length} normal images; training needs at least ${deps.minNormalImages}`,
+    );
   }
-  const abnormalRows = (await deps.datasets.snapshots(row.dataset_id)).filter((s) => s.label === 'abnormal' || s.label === 'threat');
+  const abnormalRows = (await deps.datasets.snapshots(row.dataset_id)).filter(
+    (s) => s.label === 'abnormal' || s.label === 'threat',
+  );
   const size = { width: params.arch.inputWidth, height: params.arch.inputHeight };
   await stage('loading', { images: normalRows.length });
-  const images = await loadImageSet(normalRows.length, (i) => deps.datasets.readSnapshot(normalRows[i]!), size);
-  const abnormal = await loadImageSet(abnormalRows.length, (i) => deps.datasets.readSnapshot(abnormalRows[i]!), size);
+  const images = await loadImageSet(
+    normalRows.length,
+    (i) => deps.datasets.readSnapshot(normalRows[i]!),
+    size,
+  );
+  const abnormal = await loadImageSet(
+    abnormalRows.length,
+    (i) => deps.datasets.readSnapshot(abnormalRows[i]!),
+    size,
+  );
 
-  const group: ReplicaGroup = params.workers > 1 ? new WorkerReplicaGroup(params.workers, deps.log) : new LocalReplicaGroup();
+  const group: ReplicaGroup =
+    params.workers > 1 ? new WorkerReplicaGroup(params.workers, deps.log) : new LocalReplicaGroup();
   let result;
   try {
     await stage('training', { epoch: 0, epochs: params.epochs });
@@ -111,18 +133,37 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
   await stage('calibrating');
   const named = unflattenParameters(params.arch, result.params);
   const replica = await CaeReplica.create(params.arch, result.params, params.learningRate);
-  const abnormalScores = abnormal.count ? replica.evaluate(abnormal.data, abnormal.count).scores : new Float32Array();
+  const abnormalScores = abnormal.count
+    ? replica.evaluate(abnormal.data, abnormal.count).scores
+    : new Float32Array();
   replica.dispose();
   const calibration = calibrate(result.validationScores, abnormalScores, params.threshold);
 
   await stage('exporting');
   const modelId = newId();
   const version = nextVersion(await deps.repo.modelVersions(row.camera_id));
-  const onnx = exportCaeToOnnx(params.arch, named, { producerVersion: VERSION, metadata: { model_id: modelId, camera_id: row.camera_id, version, threshold: String(calibration.threshold) } });
+  const onnx = exportCaeToOnnx(params.arch, named, {
+    producerVersion: VERSION,
+    metadata: {
+      model_id: modelId,
+      camera_id: row.camera_id,
+      version,
+      threshold: String(calibration.threshold),
+    },
+  });
   const sample = result.validationIndices.slice(0, VALIDATION_IMAGES);
-  const check = await validateOnnxExport(onnx, params.arch, named, gatherBatch(images, sample), sample.length);
+  const check = await validateOnnxExport(
+    onnx,
+    params.arch,
+    named,
+    gatherBatch(images, sample),
+    sample.length,
+  );
   if (!check.passed) {
-    throw new AppError('model_export_invalid', `ONNX export differs from tfjs by ${check.maxAbsDiff} (tolerance ${check.tolerance})`);
+    throw new AppError(
+      'model_export_invalid',
+      `ONNX export differs from tfjs by ${check.maxAbsDiff} (tolerance ${check.tolerance})`,
+    );
   }
   const metrics = {
     epochsRun: result.history.length,
@@ -172,9 +213,18 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
     status: 'ready',
     created_at: Date.now(),
   });
-  await deps.repo.update(id, { status: 'succeeded', metrics: JSON.stringify(metrics), model_id: modelId, finished_at: Date.now(), progress: JSON.stringify({ stage: 'done' }) });
+  await deps.repo.update(id, {
+    status: 'succeeded',
+    metrics: JSON.stringify(metrics),
+    model_id: modelId,
+    finished_at: Date.now(),
+    progress: JSON.stringify({ stage: 'done' }),
+  });
   await deps.cameras.setReadiness(row.camera_id, 'ready_for_training');
   deps.bus.publish('model.trained', { modelId, cameraId: row.camera_id, trainingJobId: id });
-  deps.hub.publish(id, { type: 'done', data: { status: 'succeeded', modelId, version, threshold: calibration.threshold } });
+  deps.hub.publish(id, {
+    type: 'done',
+    data: { status: 'succeeded', modelId, version, threshold: calibration.threshold },
+  });
   return { modelId, version, threshold: calibration.threshold };
 }

@@ -42,15 +42,29 @@ export class TrainingRepository {
     await this.db.deleteFrom('training_epochs').where('training_job_id', '=', id).execute();
   }
 
-  async addEpoch(id: string, e: { epoch: number; trainLoss: number; valLoss: number; seconds: number }): Promise<void> {
+  async addEpoch(
+    id: string,
+    e: { epoch: number; trainLoss: number; valLoss: number; seconds: number },
+  ): Promise<void> {
     await this.db
       .insertInto('training_epochs')
-      .values({ training_job_id: id, epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, seconds: e.seconds })
+      .values({
+        training_job_id: id,
+        epoch: e.epoch,
+        train_loss: e.trainLoss,
+        val_loss: e.valLoss,
+        seconds: e.seconds,
+      })
       .execute();
   }
 
   epochs(id: string) {
-    return this.db.selectFrom('training_epochs').selectAll().where('training_job_id', '=', id).orderBy('epoch').execute();
+    return this.db
+      .selectFrom('training_epochs')
+      .selectAll()
+      .where('training_job_id', '=', id)
+      .orderBy('epoch')
+      .execute();
   }
 
   async insertModel(row: Insertable<ModelsTable>): Promise<void> {
@@ -59,7 +73,12 @@ export class TrainingRepository {
 
   /** Versions already used for this camera's CAE models (to pick the next one). */
   async modelVersions(cameraId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('models').select('version').where('camera_id', '=', cameraId).where('kind', '=', 'cae').execute();
+    const rows = await this.db
+      .selectFrom('models')
+      .select('version')
+      .where('camera_id', '=', cameraId)
+      .where('kind', '=', 'cae')
+      .execute();
     return rows.map((r) => r.version);
   }
 }

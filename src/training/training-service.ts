@@ -20,7 +20,9 @@ export interface TrainingJobParams extends TrainingParams {
   threshold: ThresholdRule;
 }
 
-export type TrainingOverrides = Partial<Pick<TrainingJobParams, 'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'patience' | 'workers'>> & {
+export type TrainingOverrides = Partial<
+  Pick<TrainingJobParams, 'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'patience' | 'workers'>
+> & {
   inputWidth?: number;
   inputHeight?: number;
   latentDim?: number;
@@ -66,13 +68,26 @@ export class TrainingService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async start(input: { cameraId: string; datasetId?: string; overrides?: TrainingOverrides }): Promise<TrainingJobView> {
-    const dataset = input.datasetId ? await this.datasets.require(input.datasetId) : await this.datasets.defaultDataset(input.cameraId);
+  async start(input: {
+    cameraId: string;
+    datasetId?: string;
+    overrides?: TrainingOverrides;
+  }): Promise<TrainingJobView> {
+    const dataset = input.datasetId
+      ? await this.datasets.require(input.datasetId)
+      : await this.datasets.defaultDataset(input.cameraId);
     if (dataset.camera_id !== input.cameraId) {
-      throw new AppError('validation_failed', `dataset ${dataset.id} belongs to camera ${dataset.camera_id}, not ${input.cameraId}`);
+      throw new AppError(
+        'validation_failed',
+        `dataset ${dataset.id} belongs to camera ${dataset.camera_id}, not ${input.cameraId}`,
+      );
     }
     const active = await this.repo.active(input.cameraId);
-    if (active) throw new AppError('conflict', `camera ${input.cameraId} already has training job ${active.id} (${active.status})`);
+    if (active)
+      throw new AppError(
+        'conflict',
+        `camera ${input.cameraId} already has training job ${active.id} (${active.status})`,
+      );
     const params = this.resolveParams(input.overrides ?? {});
     const id = newId();
     await this.repo.insert({
@@ -91,7 +106,11 @@ export class TrainingService {
       finished_at: null,
     });
     // One attempt: a failed training is reported, not silently retried for minutes.
-    const { job } = await this.queue.enqueue(TRAINING_JOB, { trainingJobId: id }, { dedupeKey: `training:${input.cameraId}`, maxAttempts: 1 });
+    const { job } = await this.queue.enqueue(
+      TRAINING_JOB,
+      { trainingJobId: id },
+      { dedupeKey: `training:${input.cameraId}`, maxAttempts: 1 },
+    );
     await this.repo.update(id, { job_id: job.id });
     return this.get(id);
   }
@@ -128,7 +147,12 @@ export class TrainingService {
 
   async epochs(id: string) {
     await this.get(id);
-    return (await this.repo.epochs(id)).map((e) => ({ epoch: e.epoch, trainLoss: e.train_loss, valLoss: e.val_loss, seconds: e.seconds }));
+    return (await this.repo.epochs(id)).map((e) => ({
+      epoch: e.epoch,
+      trainLoss: e.train_loss,
+      valLoss: e.val_loss,
+      seconds: e.seconds,
+    }));
   }
 
   async cancel(id: string): Promise<TrainingJobView> {
@@ -137,7 +161,12 @@ export class TrainingService {
       throw new AppError('conflict', `training job ${id} is already ${view.status}`);
     }
     if (view.jobId) await this.queue.cancel(view.jobId);
-    if (view.status === 'queued') await this.repo.update(id, { status: 'cancelled', finished_at: this.now(), error: 'cancelled before it started' });
+    if (view.status === 'queued')
+      await this.repo.update(id, {
+        status: 'cancelled',
+        finished_at: this.now(),
+        error: 'cancelled before it started',
+      });
     return this.get(id);
   }
 

@@ -27,17 +27,26 @@ export function datasetHandlers(
       const dataset = await datasets.defaultDataset(cameraId);
       const items = (async function* () {
         let index = 0;
-        for (let next: IteratorResult<typeof first.value> = first; !next.done; next = await iterator.next(), index++) {
+        for (
+          let next: IteratorResult<typeof first.value> = first;
+          !next.done;
+          next = await iterator.next(), index++
+        ) {
           const m = next.value;
           if (m.cameraId !== cameraId) {
-            throw new AppError('validation_failed', `message ${index} is for camera ${m.cameraId}; one stream carries one camera (${cameraId})`);
+            throw new AppError(
+              'validation_failed',
+              `message ${index} is for camera ${m.cameraId}; one stream carries one camera (${cameraId})`,
+            );
           }
           yield {
             where: `snapshot ${index}`,
             label: m.label,
             image: Buffer.from(m.image),
             capturedAt: m.capturedAtMs ? Number(m.capturedAtMs) : null,
-            conditions: m.conditions ? { light: m.conditions.light, weather: m.conditions.weather, season: m.conditions.season } : null,
+            conditions: m.conditions
+              ? { light: m.conditions.light, weather: m.conditions.weather, season: m.conditions.season }
+              : null,
           };
         }
       })();

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { Type } from '@sinclair/typebox';
 import { AppError } from '../../../errors/app-error.js';
 import { IdParams, responses } from '../../schemas.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
@@ -40,7 +39,11 @@ export function exportDatasetRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/datasets/:id/export',
     {
       config: { auth: 'viewer' },
-      schema: { tags: ['datasets'], summary: 'Download the dataset as a ZIP ({label}/{sha256}.{ext} + snapshots.json)', params: IdParams },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Download the dataset as a ZIP ({label}/{sha256}.{ext} + snapshots.json)',
+        params: IdParams,
+      },
     },
     async (request, reply) => {
       const dataset = await deps.ml.datasets.require(request.params.id);

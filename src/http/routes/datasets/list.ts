@@ -11,11 +11,18 @@ export function listDatasetsRoute(app: TypedApp, deps: RouteDeps): void {
       schema: {
         tags: ['datasets'],
         summary: 'Labelled snapshot datasets, optionally of one camera',
-        querystring: Type.Object({ cameraId: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { cameraId: Type.Optional(Type.String({ maxLength: 100 })) },
+          { additionalProperties: false },
+        ),
         response: responses({ 200: Type.Object({ items: Type.Array(DatasetView) }) }),
       },
     },
-    async (request) => ({ items: await deps.ml.datasets.list({ ...(request.query.cameraId ? { cameraId: request.query.cameraId } : {}) }) }),
+    async (request) => ({
+      items: await deps.ml.datasets.list({
+        ...(request.query.cameraId ? { cameraId: request.query.cameraId } : {}),
+      }),
+    }),
   );
 }
 

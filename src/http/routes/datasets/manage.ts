@@ -12,7 +12,10 @@ export function createDatasetRoute(app: TypedApp, deps: RouteDeps): void {
         tags: ['datasets'],
         summary: 'Create a named dataset for a camera (edges upload into its "default" dataset)',
         body: Type.Object(
-          { cameraId: Type.String({ minLength: 1, maxLength: 100 }), name: Type.String({ minLength: 1, maxLength: 64 }) },
+          {
+            cameraId: Type.String({ minLength: 1, maxLength: 100 }),
+            name: Type.String({ minLength: 1, maxLength: 64 }),
+          },
           { additionalProperties: false },
         ),
         response: responses({ 201: DatasetView }),
@@ -34,7 +37,10 @@ export function setDatasetQuotaRoute(app: TypedApp, deps: RouteDeps): void {
         tags: ['datasets'],
         summary: "Set a dataset's storage quota (null: the configured default)",
         params: IdParams,
-        body: Type.Object({ quotaBytes: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]) }, { additionalProperties: false }),
+        body: Type.Object(
+          { quotaBytes: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]) },
+          { additionalProperties: false },
+        ),
         response: responses({ 200: DatasetView }),
       },
     },
@@ -47,7 +53,12 @@ export function deleteDatasetRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/datasets/:id',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['datasets'], summary: 'Delete a dataset and its images', params: IdParams, response: responses({ 204: Type.Null() }) },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Delete a dataset and its images',
+        params: IdParams,
+        response: responses({ 204: Type.Null() }),
+      },
     },
     async (request, reply) => {
       await deps.ml.datasets.delete(request.params.id);

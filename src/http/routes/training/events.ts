@@ -10,15 +10,24 @@ export function trainingEventsRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/training-jobs/:id/events',
     {
       config: { auth: 'viewer', timeout: false },
-      schema: { tags: ['training'], summary: 'Follow a training job live (text/event-stream)', params: IdParams },
+      schema: {
+        tags: ['training'],
+        summary: 'Follow a training job live (text/event-stream)',
+        params: IdParams,
+      },
     },
     async (request, reply) => {
       const id = request.params.id;
       const job = await deps.ml.training.get(id);
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      const send = (type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      const send = (type: string, data: unknown) =>
+        res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       for (const e of await deps.ml.training.epochs(id)) send('epoch', e);
       if (job.status !== 'queued' && job.status !== 'running') {
         send('done', { status: job.status, modelId: job.modelId, error: job.error });

@@ -29,7 +29,9 @@ export function startTrainingRoute(app: TypedApp, deps: RouteDeps): void {
         body: Type.Object(
           {
             cameraId: Type.String({ minLength: 1, maxLength: 100 }),
-            datasetId: Type.Optional(Type.String({ maxLength: 100, description: "default: the camera's default dataset" })),
+            datasetId: Type.Optional(
+              Type.String({ maxLength: 100, description: "default: the camera's default dataset" }),
+            ),
             overrides: Type.Optional(Overrides),
           },
           { additionalProperties: false },
@@ -50,7 +52,10 @@ export function listTrainingJobsRoute(app: TypedApp, deps: RouteDeps): void {
         tags: ['training'],
         summary: 'Training jobs, newest first',
         querystring: Type.Object(
-          { cameraId: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+          {
+            cameraId: Type.Optional(Type.String({ maxLength: 100 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          },
           { additionalProperties: false },
         ),
         response: responses({ 200: Type.Object({ items: Type.Array(TrainingJobView) }) }),
@@ -65,7 +70,12 @@ export function getTrainingJobRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/training-jobs/:id',
     {
       config: { auth: 'viewer' },
-      schema: { tags: ['training'], summary: 'One training job with its progress and metrics', params: IdParams, response: responses({ 200: TrainingJobView }) },
+      schema: {
+        tags: ['training'],
+        summary: 'One training job with its progress and metrics',
+        params: IdParams,
+        response: responses({ 200: TrainingJobView }),
+      },
     },
     async (request) => deps.ml.training.get(request.params.id),
   );
@@ -83,7 +93,12 @@ export function trainingMetricsRoute(app: TypedApp, deps: RouteDeps): void {
         response: responses({
           200: Type.Object({
             epochs: Type.Array(
-              Type.Object({ epoch: Type.Integer(), trainLoss: Type.Number(), valLoss: Type.Union([Type.Number(), Type.Null()]), seconds: Type.Number() }),
+              Type.Object({
+                epoch: Type.Integer(),
+                trainLoss: Type.Number(),
+                valLoss: Type.Union([Type.Number(), Type.Null()]),
+                seconds: Type.Number(),
+              }),
             ),
           }),
         }),
@@ -98,7 +113,12 @@ export function cancelTrainingRoute(app: TypedApp, deps: RouteDeps): void {
     '/api/v1/training-jobs/:id/cancel',
     {
       config: { auth: 'admin' },
-      schema: { tags: ['training'], summary: 'Cancel a queued or running training job', params: IdParams, response: responses({ 200: TrainingJobView, 409: Type.Ref('ErrorBody') }) },
+      schema: {
+        tags: ['training'],
+        summary: 'Cancel a queued or running training job',
+        params: IdParams,
+        response: responses({ 200: TrainingJobView, 409: Type.Ref('ErrorBody') }),
+      },
     },
     async (request) => deps.ml.training.cancel(request.params.id),
   );

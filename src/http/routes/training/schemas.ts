@@ -4,7 +4,9 @@ export const TrainingJobView = Type.Object({
   id: Type.String(),
   cameraId: Type.String(),
   datasetId: Type.String(),
-  jobId: Type.Union([Type.String(), Type.Null()], { description: 'the queue job running it (GET /api/v1/jobs/{id})' }),
+  jobId: Type.Union([Type.String(), Type.Null()], {
+    description: 'the queue job running it (GET /api/v1/jobs/{id})',
+  }),
   status: Type.String({ description: 'queued, running, succeeded, failed or cancelled' }),
   params: Type.Unknown({ description: 'architecture and hyper-parameters used' }),
   progress: Type.Unknown({ description: 'stage, epoch, train and validation loss, ETA' }),
