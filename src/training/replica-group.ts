@@ -81,6 +81,31 @@ export class ReplicaHost {
     return { ...replica.gradients(batch, share.indices.length), count: share.indices.length };
   }
 
+  /**
+   * Shared-memory variant for worker replicas: gradients go into this replica's slot of a
+   * SharedArrayBuffer (slot i = values [i*P, (i+1)*P)), and every replica averages the slots
+   * itself, so no gradient array is copied between threads.
+   */
+  gradientsToSlot(task: { share: BatchShare; slots: Float32Array; slot: number }): {
+    loss: number;
+    count: number;
+  } {
+    const r = this.gradients(task.share);
+    task.slots.set(r.grads, task.slot * r.grads.length);
+    return { loss: r.loss, count: r.count };
+  }
+
+  applyFromSlots(task: { slots: Float32Array; weights: number[] }): void {
+    const size = task.slots.length / task.weights.length;
+    const avg = new Float32Array(size);
+    task.weights.forEach((w, slot) => {
+      if (w === 0) return;
+      const src = task.slots.subarray(slot * size, (slot + 1) * size);
+      for (let i = 0; i < size; i++) avg[i]! += src[i]! * w;
+    });
+    this.apply(avg);
+  }
+
   apply(grads: Float32Array): void {
     this.ready().replica.applyGradients(grads);
   }
@@ -147,23 +172,27 @@ export class WorkerReplicaGroup implements ReplicaGroup {
     );
   }
 
+  private slots?: Float32Array;
+
   async init(setup: ReplicaSetup): Promise<void> {
-    // The images are in a SharedArrayBuffer (see loadImageSet): every worker reads the same memory.
+    // The images are in a SharedArrayBuffer (see loadImageSet), and so are the gradient slots:
+    // every worker reads the same memory, nothing large is copied per step.
+    this.slots ??= new Float32Array(new SharedArrayBuffer(setup.params.length * this.size * 4));
     await Promise.all(this.pools.map((p) => p.run('init', setup)));
   }
 
   async step(shares: BatchShare[]): Promise<number> {
+    if (shares.length > this.size) throw new Error(`${shares.length} shares for ${this.size} replicas`);
+    const slots = this.slots!;
     const results = await Promise.all(
-      shares.map((share, i) =>
-        this.pools[i % this.size]!.run<{ loss: number; grads: Float32Array; count: number }>(
-          'gradients',
-          share,
-        ),
+      shares.map((share, slot) =>
+        this.pools[slot]!.run<{ loss: number; count: number }>('gradientsToSlot', { share, slots, slot }),
       ),
     );
-    const grads = averageGradients(results);
-    await Promise.all(this.pools.map((p) => p.run('apply', grads)));
-    return results.reduce((a, r) => a + r.loss * r.count, 0) / results.reduce((a, r) => a + r.count, 0);
+    const total = results.reduce((n, r) => n + r.count, 0);
+    const weights = Array.from({ length: this.size }, (_, i) => (results[i] ? results[i].count / total : 0));
+    await Promise.all(this.pools.map((p) => p.run('applyFromSlots', { slots, weights })));
+    return results.reduce((a, r) => a + r.loss * r.count, 0) / total;
   }
 
   async scores(indices: number[]): Promise<Float32Array> {
