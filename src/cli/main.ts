@@ -4,6 +4,7 @@ import { VERSION } from '../app/version.js';
 import { configCommand } from './commands/config.js';
 import { bootstrapTokenCommand, edgeCommand } from './commands/edges.js';
 import { migrateCommand } from './commands/migrate.js';
+import { datasetCommand, trainCommand } from './commands/ml.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 
@@ -21,6 +22,8 @@ const program = new Command('uservm')
 serveCommand(program);
 migrateCommand(program);
 tokenCommand(program);
+datasetCommand(program);
+trainCommand(program);
 bootstrapTokenCommand(program);
 edgeCommand(program);
 configCommand(program);

@@ -1,0 +1,77 @@
+/**
+ * A small client for the service's REST API, for CLI commands that ask the running service to do
+ * work (imports, training) rather than opening its database. Errors come back with the API's
+ * code and message.
+ */
+import type { Readable } from 'node:stream';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'content-type': contentType } : {}),
+      },
+      ...(body !== undefined
+        ? {
+            body: contentType === 'application/json' ? JSON.stringify(body) : (body as never),
+            duplex: 'half',
+          }
+        : {}),
+    } as RequestInit);
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) {
+      const e = (json as { error?: { code: string; message: string } } | undefined)?.error;
+      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`);
+    }
+    return json as T;
+  }
+
+  upload<T>(path: string, body: Readable, contentType: string): Promise<T> {
+    return this.request<T>('POST', path, body, contentType);
+  }
+
+  /** Server-sent events of `path`, one callback per event, until the server ends the stream. */
+  async events(path: string, onEvent: (event: string, data: unknown) => void): Promise<void> {
+    const res = await fetch(new URL(path, this.baseUrl), {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (!res.ok || !res.body)
+      throw new ApiError(res.status, 'http_error', `event stream failed: HTTP ${res.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) onEvent(event, JSON.parse(data));
+      }
+    }
+  }
+}
