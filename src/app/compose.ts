@@ -36,6 +36,8 @@ import { telemetryHandlers } from '../edge-api/handlers/telemetry.js';
 import { datasetHandlers } from '../edge-api/handlers/datasets.js';
 import { DatasetService as DatasetRpc } from '../gen/guardian/edge/v1/datasets_pb.js';
 import { registerMlJobs, type MlModule } from '../training/ml-module.js';
+import { DetectionService } from '../vision/detection-service.js';
+import { detectorSpec } from '../vision/detector-factory.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
 export interface Service {
@@ -59,6 +61,7 @@ export interface Service {
   edges: EdgesModule;
   events: EventsModule & { ingestService: EventIngestService };
   ml: MlModule;
+  vision: DetectionService;
   http: FastifyInstance;
 }
 
@@ -153,6 +156,11 @@ export async function composeService(
     );
     edges.addRoutes((router) => router.service(TelemetryRpc, telemetryHandlers(telemetry)));
     const ml = buildMl(queue, edges);
+    const vision = new DetectionService(
+      detectorSpec(config.vision),
+      { workers: config.vision.workers, maxQueue: config.vision.maxQueue },
+      log.child({ component: 'detector' }),
+    );
     edges.addRoutes((router) =>
       router.service(DatasetRpc, datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess)),
     );
@@ -209,6 +217,7 @@ export async function composeService(
       telemetry,
       health,
       ml,
+      vision,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -226,6 +235,7 @@ export async function composeService(
       edges,
       events: { ...events, ingestService },
       ml,
+      vision,
       http,
     };
   } catch (err) {

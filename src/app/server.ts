@@ -58,6 +58,7 @@ export async function startService(
         service.jobs.runner.stop(Math.max(0, deadline - Date.now())),
       ]);
       await service.events.close();
+      await service.vision.close();
       await service.database.close();
       log.info('shutdown complete');
     })();

@@ -50,3 +50,31 @@ export const trainingSchema = z
     thresholdK: z.number().min(0).max(20).default(3),
   })
   .prefault({});
+
+export const visionSchema = z
+  .strictObject({
+    /** centernet (built in) or yolo (a YOLOv8/YOLO11 ONNX file the user supplies in yoloModelPath). */
+    detector: z.enum(['centernet', 'yolo']).default('centernet'),
+    yoloModelPath: z.string().min(1).optional(),
+    /** Inference worker threads; each loads the model once. Default: one per core. */
+    workers: positiveInt.max(32).default(Math.max(1, os.availableParallelism())),
+    /** Requests waiting for a worker beyond this are refused (503) rather than queued without bound. */
+    maxQueue: positiveInt.max(100_000).default(200),
+    minScore: z.number().min(0).max(1).default(0.3),
+    /** Per-class score thresholds, e.g. { person: 0.4, car: 0.5 }. */
+    classMinScore: z.record(z.string(), z.number().min(0).max(1)).default({}),
+    /** Box area as a share of the image. */
+    minArea: z.number().min(0).max(1).default(0.0002),
+    maxArea: z.number().min(0).max(1).default(0.9),
+    /** Box width / height. */
+    minRatio: z.number().min(0).default(0.05),
+    maxRatio: z.number().min(0).default(20),
+    nms: z.enum(['agnostic', 'per_class']).default('agnostic'),
+    iouThreshold: z.number().min(0).max(1).default(0.5),
+    maxDetections: positiveInt.max(1000).default(100),
+  })
+  .prefault({})
+  .refine((v) => v.detector !== 'yolo' || v.yoloModelPath !== undefined, {
+    message: 'vision.yoloModelPath is required when vision.detector is yolo',
+    path: ['yoloModelPath'],
+  });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { datasetsSchema, trainingSchema } from './ml-schema.js';
+import { datasetsSchema, trainingSchema, visionSchema } from './ml-schema.js';
 
 /**
  * The one configuration schema: YAML file + UVM_* environment overrides are merged and then
@@ -227,6 +227,7 @@ export const configSchema = z.strictObject({
   telemetry: telemetrySchema,
   datasets: datasetsSchema,
   training: trainingSchema,
+  vision: visionSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

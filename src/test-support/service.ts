@@ -31,6 +31,7 @@ export async function testService(
       await service.http.close();
       await service.edges.stop();
       await service.events.close();
+      await service.vision.close();
       await service.jobs.runner.stop(1000);
       await service.database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

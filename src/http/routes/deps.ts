@@ -15,6 +15,7 @@ import type { HealthService } from '../../telemetry/health-service.js';
 import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
 import type { MlModule } from '../../training/ml-module.js';
+import type { DetectionService } from '../../vision/detection-service.js';
 
 /** The services routes may call. Routes parse, authorise, call one service, and render. */
 export interface RouteDeps {
@@ -28,6 +29,7 @@ export interface RouteDeps {
   telemetry: TelemetryService;
   health: HealthService;
   ml: MlModule;
+  vision: DetectionService;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

@@ -10,6 +10,7 @@ import {
   trainingMetricsRoute,
 } from './training/jobs.js';
 import { trainingEventsRoute } from './training/events.js';
+import { detectRoute } from './vision/detect.js';
 import { createBootstrapTokenRoute } from './bootstrap-tokens/create.js';
 import { listBootstrapTokensRoute } from './bootstrap-tokens/list.js';
 import { revokeBootstrapTokenRoute } from './bootstrap-tokens/revoke.js';
@@ -54,6 +55,7 @@ const ROUTES = [
   trainingMetricsRoute,
   cancelTrainingRoute,
   trainingEventsRoute,
+  detectRoute,
   healthzRoute,
   readyzRoute,
   metricsRoute,

@@ -1,0 +1,31 @@
+import { decodeImage } from './decode.js';
+import { filterDetections, type DetectionFilters } from './postprocess.js';
+import type { Detection, Detector, DetectorInfo } from './types.js';
+
+export interface DetectRequest {
+  image: Uint8Array;
+  /** Per-request filter changes (e.g. a lower threshold to look at a camera's view). */
+  filters?: Partial<DetectionFilters>;
+}
+
+export interface DetectResult {
+  detector: DetectorInfo;
+  width: number;
+  height: number;
+  detections: Detection[];
+  inferenceMs: number;
+}
+
+/** Decode, run the model, filter: what one inference worker does per request. */
+export async function runDetection(
+  detector: Detector,
+  filters: DetectionFilters,
+  req: DetectRequest,
+): Promise<DetectResult> {
+  const image = await decodeImage(req.image);
+  const t0 = performance.now();
+  const candidates = await detector.candidates(image);
+  const inferenceMs = performance.now() - t0;
+  const detections = filterDetections(candidates, image.width, image.height, { ...filters, ...req.filters });
+  return { detector: detector.info, width: image.width, height: image.height, detections, inferenceMs };
+}

@@ -1,0 +1,42 @@
+import type { Config } from '../config/schema.js';
+import { CenterNetDetector } from './centernet-detector.js';
+import { DEFAULT_FILTERS, type DetectionFilters } from './postprocess.js';
+import type { Detector } from './types.js';
+import { YoloDetector } from './yolo-detector.js';
+
+export type VisionConfig = Config['vision'];
+
+/** What a worker needs to build its detector (plain data: it crosses the thread boundary). */
+export interface DetectorSpec {
+  detector: 'centernet' | 'yolo';
+  yoloModelPath?: string;
+  filters: DetectionFilters;
+}
+
+export function detectorSpec(v: VisionConfig): DetectorSpec {
+  return {
+    detector: v.detector,
+    ...(v.yoloModelPath ? { yoloModelPath: v.yoloModelPath } : {}),
+    filters: {
+      ...DEFAULT_FILTERS,
+      minScore: v.minScore,
+      classMinScore: v.classMinScore,
+      minArea: v.minArea,
+      maxArea: v.maxArea,
+      minRatio: v.minRatio,
+      maxRatio: v.maxRatio,
+      nms: v.nms,
+      iouThreshold: v.iouThreshold,
+      maxDetections: v.maxDetections,
+    },
+  };
+}
+
+export function createDetector(spec: DetectorSpec): Promise<Detector> {
+  if (spec.detector === 'yolo') {
+    // Candidates below the lowest threshold in use can never pass the filters.
+    const floor = Math.min(spec.filters.minScore, ...Object.values(spec.filters.classMinScore));
+    return YoloDetector.load(spec.yoloModelPath!, { minScore: floor });
+  }
+  return CenterNetDetector.load();
+}
