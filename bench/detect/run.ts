@@ -12,16 +12,20 @@ import { DetectionService } from '../../src/vision/detection-service.js';
 import { detectorSpec } from '../../src/vision/detector-factory.js';
 import { loadConfig } from '../../src/config/load.js';
 
-const framesDir = fileURLToPath(new URL('../../test/fixtures/vtest-day/', import.meta.url));
+const framesDir = fileURLToPath(new URL('../../test/fixtures/vtest-baseline/', import.meta.url));
 const count = Number(process.env.BENCH_FRAMES ?? 60);
 const files = (await readdir(framesDir)).filter((f) => f.endsWith('.jpg'));
 const frames = await Promise.all(files.map((f) => readFile(framesDir + f)));
 const log = pino({ level: 'silent' });
 
-const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
+const pct = (v: number[], p: number) =>
+  [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
 
 async function measure(detector: 'centernet' | 'yolo') {
-  const overrides: Record<string, unknown> = { 'vision.detector': detector, ...(detector === 'yolo' ? { 'vision.yoloModelPath': process.env.BENCH_YOLO } : {}) };
+  const overrides: Record<string, unknown> = {
+    'vision.detector': detector,
+    ...(detector === 'yolo' ? { 'vision.yoloModelPath': process.env.BENCH_YOLO } : {}),
+  };
   const spec = detectorSpec(loadConfig({ env: {}, overrides }).vision);
   const rows: string[] = [];
   let perWorker1 = 0;
@@ -29,7 +33,9 @@ async function measure(detector: 'centernet' | 'yolo') {
     const rssBefore = process.memoryUsage().rss;
     const service = new DetectionService(spec, { workers, maxQueue: 10_000 }, log);
     // Warm-up: every worker loads its model.
-    await Promise.all(Array.from({ length: workers * 2 }, (_, i) => service.detect({ image: frames[i % frames.length]! })));
+    await Promise.all(
+      Array.from({ length: workers * 2 }, (_, i) => service.detect({ image: frames[i % frames.length]! })),
+    );
     const rssLoaded = process.memoryUsage().rss;
     const latencies: number[] = [];
     if (workers === 1) {
@@ -40,7 +46,9 @@ async function measure(detector: 'centernet' | 'yolo') {
       }
     }
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: count }, (_, i) => service.detect({ image: frames[i % frames.length]! })));
+    await Promise.all(
+      Array.from({ length: count }, (_, i) => service.detect({ image: frames[i % frames.length]! })),
+    );
     const fps = count / ((performance.now() - t0) / 1000);
     if (workers === 1) perWorker1 = fps;
     await service.close();

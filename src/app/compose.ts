@@ -38,6 +38,8 @@ import { DatasetService as DatasetRpc } from '../gen/guardian/edge/v1/datasets_p
 import { registerMlJobs, type MlModule } from '../training/ml-module.js';
 import { DetectionService } from '../vision/detection-service.js';
 import { detectorSpec } from '../vision/detector-factory.js';
+import { registerBaselineJobs } from '../baseline/baseline-module.js';
+import type { BaselineService } from '../baseline/baseline-service.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
 export interface Service {
@@ -62,6 +64,7 @@ export interface Service {
   events: EventsModule & { ingestService: EventIngestService };
   ml: MlModule;
   vision: DetectionService;
+  baseline: BaselineService;
   http: FastifyInstance;
 }
 
@@ -115,6 +118,7 @@ export async function composeService(
     });
     const bus = new DomainEventBus();
     const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
+    const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -161,6 +165,7 @@ export async function composeService(
       { workers: config.vision.workers, maxQueue: config.vision.maxQueue },
       log.child({ component: 'detector' }),
     );
+    const baseline = buildBaseline(queue, vision, bus, log.child({ component: 'baseline' }));
     edges.addRoutes((router) =>
       router.service(DatasetRpc, datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess)),
     );
@@ -218,6 +223,7 @@ export async function composeService(
       health,
       ml,
       vision,
+      baseline,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -236,6 +242,7 @@ export async function composeService(
       events: { ...events, ingestService },
       ml,
       vision,
+      baseline,
       http,
     };
   } catch (err) {

@@ -78,3 +78,16 @@ export const visionSchema = z
     message: 'vision.yoloModelPath is required when vision.detector is yolo',
     path: ['yoloModelPath'],
   });
+
+export const baselineSchema = z
+  .strictObject({
+    /** Update a camera's baseline (detecting only new snapshots) whenever its normal snapshots change. */
+    autoUpdate: z.boolean().default(true),
+    gridCols: positiveInt.max(64).default(16),
+    gridRows: positiveInt.max(64).default(12),
+    /** Boxes of one class in different snapshots are the same object above this IoU. */
+    staticIou: z.number().min(0.1).max(1).default(0.5),
+    /** Share of snapshots an object must be in (at a stable place) to be an expected static object. */
+    staticPresence: z.number().min(0.1).max(1).default(0.6),
+  })
+  .prefault({});

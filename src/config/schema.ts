@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { datasetsSchema, trainingSchema, visionSchema } from './ml-schema.js';
+import { baselineSchema, datasetsSchema, trainingSchema, visionSchema } from './ml-schema.js';
 
 /**
  * The one configuration schema: YAML file + UVM_* environment overrides are merged and then
@@ -228,6 +228,7 @@ export const configSchema = z.strictObject({
   datasets: datasetsSchema,
   training: trainingSchema,
   vision: visionSchema,
+  baseline: baselineSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

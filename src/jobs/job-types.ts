@@ -7,4 +7,5 @@ export const DECLARED_JOB_TYPES: readonly string[] = [
   'events.retention',
   'storage.reconcile',
   'training.run',
+  'baseline.build',
 ];

@@ -4,6 +4,7 @@
  * float32 RGB 0..255 (no scaling), stretched; `tower_0/detections` gives [1,100,6] rows
  * [x1,y1,x2,y2,score,class] in 512 space.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,6 +21,16 @@ export function centernetModelPath(): string {
   let dir = path.dirname(entry);
   while (path.basename(dir) !== 'human' && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return path.join(dir, 'models', 'centernet.json');
+}
+
+/** The model's version: it changes only with the @vladmandic/human package that ships it. */
+export function centernetVersion(): string {
+  const pkg = path.join(path.dirname(centernetModelPath()), '..', 'package.json');
+  try {
+    return `mb3-centernet@human-${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}`;
+  } catch {
+    return 'mb3-centernet';
+  }
 }
 
 export class CenterNetDetector implements Detector {
@@ -45,13 +56,7 @@ export class CenterNetDetector implements Detector {
         weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
       }),
     );
-    const pkg = JSON.parse(
-      await readFile(path.join(dir, '..', 'package.json'), 'utf8').catch(() => '{}'),
-    ) as { version?: string };
-    return new CenterNetDetector(tf, model, {
-      name: 'centernet',
-      version: `mb3-centernet@human-${pkg.version ?? 'unknown'}`,
-    });
+    return new CenterNetDetector(tf, model, { name: 'centernet', version: centernetVersion() });
   }
 
   async candidates(image: DecodedImage): Promise<Detection[]> {

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
-import { CenterNetDetector } from './centernet-detector.js';
+import path from 'node:path';
+import { CenterNetDetector, centernetVersion } from './centernet-detector.js';
 import { DEFAULT_FILTERS, type DetectionFilters } from './postprocess.js';
 import type { Detector } from './types.js';
 import { YoloDetector } from './yolo-detector.js';
@@ -39,4 +40,13 @@ export function createDetector(spec: DetectorSpec): Promise<Detector> {
     return YoloDetector.load(spec.yoloModelPath!, { minScore: floor });
   }
   return CenterNetDetector.load();
+}
+
+/**
+ * A stable name for the configured detector and model version ("centernet@mb3-centernet@human-3.3.6",
+ * "yolo:yolov8n@onnx"): stored with detections and baselines so a model change is noticed.
+ */
+export function detectorKey(spec: DetectorSpec): string {
+  if (spec.detector === 'yolo') return `yolo:${path.basename(spec.yoloModelPath!, '.onnx')}@onnx`;
+  return `centernet@${centernetVersion()}`;
 }

@@ -16,6 +16,7 @@ import type { ServiceMetrics } from '../../telemetry/metrics.js';
 import type { ReadinessService } from '../../telemetry/readiness.js';
 import type { MlModule } from '../../training/ml-module.js';
 import type { DetectionService } from '../../vision/detection-service.js';
+import type { BaselineService } from '../../baseline/baseline-service.js';
 
 /** The services routes may call. Routes parse, authorise, call one service, and render. */
 export interface RouteDeps {
@@ -30,6 +31,7 @@ export interface RouteDeps {
   health: HealthService;
   ml: MlModule;
   vision: DetectionService;
+  baseline: BaselineService;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

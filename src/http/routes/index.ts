@@ -11,6 +11,7 @@ import {
 } from './training/jobs.js';
 import { trainingEventsRoute } from './training/events.js';
 import { detectRoute } from './vision/detect.js';
+import { cameraBaselineRoutes } from './cameras/baseline.js';
 import { createBootstrapTokenRoute } from './bootstrap-tokens/create.js';
 import { listBootstrapTokensRoute } from './bootstrap-tokens/list.js';
 import { revokeBootstrapTokenRoute } from './bootstrap-tokens/revoke.js';
@@ -56,6 +57,7 @@ const ROUTES = [
   cancelTrainingRoute,
   trainingEventsRoute,
   detectRoute,
+  cameraBaselineRoutes,
   healthzRoute,
   readyzRoute,
   metricsRoute,

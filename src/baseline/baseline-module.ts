@@ -1,0 +1,51 @@
+/**
+ * The baseline capability, composed in two steps like training: the job is registered before the
+ * queue starts; the service is built once the queue and the detector exist.
+ */
+import type { Config } from '../config/schema.js';
+import type { Db } from '../db/database.js';
+import type { DomainEventBus } from '../app/domain-events.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { JobRegistry } from '../jobs/job-registry.js';
+import type { Logger } from '../logging/logger.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { DetectionService } from '../vision/detection-service.js';
+import { detectorKey, detectorSpec } from '../vision/detector-factory.js';
+import { baselineJob } from './baseline-job.js';
+import { BaselineRepository } from './baseline-repository.js';
+import { BaselineService } from './baseline-service.js';
+
+export function registerBaselineJobs(config: Config, db: Db, blobs: BlobStore, registry: JobRegistry) {
+  const late: { service?: BaselineService } = {};
+  registry.register(baselineJob(() => late.service!));
+  return (
+    queue: JobQueue,
+    detection: DetectionService,
+    bus: DomainEventBus,
+    log: Logger,
+  ): BaselineService => {
+    const b = config.baseline;
+    const service = new BaselineService(
+      new BaselineRepository(db),
+      blobs,
+      detection,
+      detectorKey(detectorSpec(config.vision)),
+      {
+        gridCols: b.gridCols,
+        gridRows: b.gridRows,
+        staticIou: b.staticIou,
+        staticPresence: b.staticPresence,
+      },
+      queue,
+    );
+    late.service = service;
+    if (b.autoUpdate) {
+      bus.subscribe('dataset.updated', ({ cameraId }) => {
+        service
+          .requestBuild(cameraId, 'incremental')
+          .catch((err) => log.warn({ err, cameraId }, 'baseline update could not be queued'));
+      });
+    }
+    return service;
+  };
+}

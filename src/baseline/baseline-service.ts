@@ -1,0 +1,160 @@
+/**
+ * Builds and serves each camera's baseline. A build runs the detector on the camera's normal
+ * snapshots (all of them for a full rebuild, only those without stored detections for the current
+ * detector for an incremental update), then recomputes the inventory from every stored detection
+ * and saves it as the camera's next baseline version, with the detector and snapshot count.
+ */
+import { AppError } from '../errors/app-error.js';
+import { newId } from '../db/ids.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { DATASETS_BUCKET } from '../datasets/dataset-service.js';
+import type { DetectionService } from '../vision/detection-service.js';
+import type { Detection } from '../vision/types.js';
+import type { BaselineRepository, BaselineRow } from './baseline-repository.js';
+import {
+  buildBaselineStats,
+  type BaselineOptions,
+  type BaselineStats,
+  type StaticObject,
+} from './baseline-stats.js';
+
+export const BASELINE_JOB = 'baseline.build';
+
+export interface BaselineView {
+  cameraId: string;
+  version: number;
+  detector: string;
+  snapshotCount: number;
+  createdAt: string;
+  stats: BaselineStats;
+  staticObjects: StaticObject[];
+}
+
+export interface BuildReport {
+  version: number;
+  snapshots: number;
+  detected: number;
+  reused: number;
+}
+
+async function readAll(blobs: BlobStore, key: string): Promise<Buffer> {
+  const read = await blobs.get(DATASETS_BUCKET, key);
+  const chunks: Buffer[] = [];
+  for await (const c of read.stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export class BaselineService {
+  constructor(
+    private readonly repo: BaselineRepository,
+    private readonly blobs: BlobStore,
+    private readonly detection: DetectionService,
+    private readonly detectorKey: string,
+    private readonly options: BaselineOptions,
+    private readonly queue: JobQueue,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Queues a build (one per camera at a time: a second request returns the queued one). */
+  async requestBuild(cameraId: string, mode: 'full' | 'incremental') {
+    const { job } = await this.queue.enqueue(
+      BASELINE_JOB,
+      { cameraId, mode },
+      { dedupeKey: `baseline:${cameraId}` },
+    );
+    return job;
+  }
+
+  async build(
+    cameraId: string,
+    mode: 'full' | 'incremental',
+    progress: (done: number, total: number) => void = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<BuildReport> {
+    const snapshots = await this.repo.normalSnapshots(cameraId);
+    if (snapshots.length === 0)
+      throw new AppError(
+        'not_enough_data',
+        `camera ${cameraId} has no normal snapshots to build a baseline from`,
+      );
+    const cached =
+      mode === 'incremental'
+        ? await this.repo.detections(
+            snapshots.map((s) => s.id),
+            this.detectorKey,
+          )
+        : new Map<string, Detection[]>();
+    const todo = snapshots.filter((s) => !cached.has(s.id));
+    let done = 0;
+    // Several requests in flight keep every inference worker busy.
+    const concurrency = 4;
+    for (let i = 0; i < todo.length; i += concurrency) {
+      if (signal?.aborted) throw new AppError('cancelled', 'baseline build was cancelled');
+      await Promise.all(
+        todo.slice(i, i + concurrency).map(async (s) => {
+          const result = await this.detection.detect({ image: await readAll(this.blobs, s.blobKey) });
+          cached.set(s.id, result.detections);
+          await this.repo.saveDetections(s.id, this.detectorKey, result.detections, this.now());
+          progress(++done, todo.length);
+        }),
+      );
+    }
+    const { stats, staticObjects } = buildBaselineStats(
+      snapshots.map((s) => ({
+        snapshotId: s.id,
+        width: s.width,
+        height: s.height,
+        capturedAt: s.capturedAt,
+        conditions: s.conditions,
+        detections: cached.get(s.id)!,
+      })),
+      this.options,
+    );
+    const version = await this.repo.insertNext({
+      id: newId(),
+      camera_id: cameraId,
+      detector: this.detectorKey,
+      snapshot_count: snapshots.length,
+      stats: JSON.stringify(stats),
+      static_objects: JSON.stringify(staticObjects),
+      created_at: this.now(),
+    });
+    return {
+      version,
+      snapshots: snapshots.length,
+      detected: todo.length,
+      reused: snapshots.length - todo.length,
+    };
+  }
+
+  async get(cameraId: string, version?: number): Promise<BaselineView> {
+    const row = version ? await this.repo.byVersion(cameraId, version) : await this.repo.latest(cameraId);
+    if (!row)
+      throw new AppError(
+        'not_found',
+        `camera ${cameraId} has no baseline${version ? ` version ${version}` : ''} yet`,
+      );
+    return toView(row);
+  }
+
+  /** The most recent normal snapshot: the picture a heatmap is drawn over. */
+  async representativeSnapshot(cameraId: string): Promise<Buffer> {
+    const snapshots = await this.repo.normalSnapshots(cameraId);
+    const last = snapshots.at(-1);
+    if (!last) throw new AppError('not_found', `camera ${cameraId} has no normal snapshots`);
+    return readAll(this.blobs, last.blobKey);
+  }
+}
+
+function toView(row: BaselineRow): BaselineView {
+  return {
+    cameraId: row.camera_id,
+    version: row.version,
+    detector: row.detector,
+    snapshotCount: row.snapshot_count,
+    createdAt: new Date(row.created_at).toISOString(),
+    stats: JSON.parse(row.stats) as BaselineStats,
+    staticObjects: JSON.parse(row.static_objects) as StaticObject[],
+  };
+}
