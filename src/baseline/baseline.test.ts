@@ -14,8 +14,6 @@ describe('per-camera baseline from real frames of one fixed camera', () => {
   let edge: Awaited<ReturnType<typeof enrolledTestEdge>>;
   let frames: Buffer[];
   const auth = () => ({ authorization: `Bearer ${svc.adminToken}` });
-  const baseline = async (): Promise<BaselineView> =>
-    (await svc.service.http.inject({ url: '/api/v1/cameras/cam-b/baseline', headers: auth() })).json();
   const upload = (images: Buffer[]) =>
     edge.datasets.uploadSnapshots(
       (async function* () {
