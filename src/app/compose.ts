@@ -39,6 +39,7 @@ import { registerMlJobs, type MlModule } from '../training/ml-module.js';
 import { DetectionService } from '../vision/detection-service.js';
 import { detectorSpec } from '../vision/detector-factory.js';
 import { registerBaselineJobs } from '../baseline/baseline-module.js';
+import { registerAnalysisJobs, type AnalysisModule } from '../analysis/analysis-module.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
@@ -65,6 +66,7 @@ export interface Service {
   ml: MlModule;
   vision: DetectionService;
   baseline: BaselineService;
+  analysis: AnalysisModule;
   http: FastifyInstance;
 }
 
@@ -119,6 +121,7 @@ export async function composeService(
     const bus = new DomainEventBus();
     const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
     const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
+    const buildAnalysis = registerAnalysisJobs(config, database.db, blobStore, registry, events.repository);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -185,6 +188,7 @@ export async function composeService(
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
+    const analysis = buildAnalysis(queue, vision, baseline, ingestService, log.child({ component: 'analysis' }));
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
 
     metrics.gauge(
@@ -224,6 +228,7 @@ export async function composeService(
       ml,
       vision,
       baseline,
+      analysis,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -243,6 +248,7 @@ export async function composeService(
       ml,
       vision,
       baseline,
+      analysis,
       http,
     };
   } catch (err) {

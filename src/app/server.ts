@@ -59,6 +59,7 @@ export async function startService(
       ]);
       await service.events.close();
       await service.vision.close();
+      service.analysis.close();
       await service.database.close();
       log.info('shutdown complete');
     })();

@@ -91,3 +91,33 @@ export const baselineSchema = z
     staticPresence: z.number().min(0.1).max(1).default(0.6),
   })
   .prefault({});
+
+const unit = z.number().min(0).max(1);
+
+export const analysisSchema = z
+  .strictObject({
+    /** Analyse every accepted event (detector, tracks, CAE, baseline, risk). */
+    enabled: z.boolean().default(true),
+    /** Event frames wait for analysis in memory only (never on disk in clear); oldest dropped beyond this. */
+    frameBufferBytes: positiveInt.default(256 * 1024 * 1024),
+    /** Events of one camera closer than this form one incident. */
+    incidentWindowSeconds: positiveInt.max(86_400).default(120),
+    /** Events of the edge's other cameras this close in time are linked. */
+    relatedWindowSeconds: positiveInt.max(86_400).default(60),
+    /** How long a suppression rule learned from a false positive lasts. */
+    suppressionDays: positiveInt.max(3650).default(30),
+    newObjectPresence: unit.default(0.05),
+    rareTimeShare: unit.default(0.05),
+    minTimeSamples: positiveInt.max(10_000).default(5),
+    rareCellShare: unit.default(0.01),
+    sceneChangeRatio: z.number().min(1).max(100).default(2),
+    explainedShare: unit.default(0.3),
+    /** Seconds a class may stay before it is loitering; `default` for the others. */
+    dwellSeconds: z.record(z.string(), positiveInt.max(86_400)).default({ default: 60, person: 45 }),
+    /** Risk weights: per finding type and per class (0..1), the level thresholds. */
+    findingWeights: z.record(z.string(), unit).default({}),
+    classWeights: z.record(z.string(), unit).default({}),
+    criticalAt: z.number().min(1).max(100).default(70),
+    warningAt: z.number().min(1).max(100).default(35),
+  })
+  .prefault({});

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { baselineSchema, datasetsSchema, trainingSchema, visionSchema } from './ml-schema.js';
+import { analysisSchema, baselineSchema, datasetsSchema, trainingSchema, visionSchema } from './ml-schema.js';
 
 /**
  * The one configuration schema: YAML file + UVM_* environment overrides are merged and then
@@ -229,6 +229,7 @@ export const configSchema = z.strictObject({
   training: trainingSchema,
   vision: visionSchema,
   baseline: baselineSchema,
+  analysis: analysisSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

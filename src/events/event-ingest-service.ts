@@ -28,6 +28,13 @@ export interface IncomingEvent {
   clipExpected: boolean;
 }
 
+export interface AcceptedEvent {
+  eventId: string;
+  cameraId: string;
+  frames: { image: Uint8Array; capturedAt: number | null }[];
+  conditions: Record<string, string> | null;
+}
+
 /** Validates and encrypts one frame (in a worker thread in production). */
 export type FramePreparer = (input: PrepareFrameInput) => Promise<PreparedFrame>;
 
@@ -57,6 +64,13 @@ export class EventIngestService {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
+
+  private analysisHook?: (e: AcceptedEvent) => Promise<void>;
+
+  /** Analysis registers here: accepted events' frames go to it in memory (never to disk in clear). */
+  onAccepted(hook: (e: AcceptedEvent) => Promise<void>): void {
+    this.analysisHook = hook;
+  }
 
   async uploadEvent(
     identity: EdgeIdentity,
@@ -172,6 +186,10 @@ export class EventIngestService {
       throw err;
     }
     await this.jobs.enqueue(ARCHIVE_JOB, { eventId }, { dedupeKey: eventId });
+    // The event is durable and acknowledged either way; analysis problems are its own to report.
+    await this.analysisHook?.({ eventId, cameraId: input.cameraId, frames: input.frames, conditions: input.conditions }).catch((err) =>
+      this.log.error({ err, eventId }, 'event could not be queued for analysis'),
+    );
     this.log.info(
       {
         eventId,

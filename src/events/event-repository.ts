@@ -40,6 +40,11 @@ export class EventRepository {
     this.listeners.push(listener);
   }
 
+  /** For other repositories that write event rows (analysis results): keeps caches honest. */
+  notifyChanged(eventId: string): void {
+    this.changed(eventId);
+  }
+
   private changed(eventId: string): void {
     for (const l of this.listeners) l(eventId);
   }

@@ -8,4 +8,5 @@ export const DECLARED_JOB_TYPES: readonly string[] = [
   'storage.reconcile',
   'training.run',
   'baseline.build',
+  'events.analyze',
 ];

@@ -32,6 +32,7 @@ export async function testService(
       await service.edges.stop();
       await service.events.close();
       await service.vision.close();
+      service.analysis.close();
       await service.jobs.runner.stop(1000);
       await service.database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

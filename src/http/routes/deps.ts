@@ -17,6 +17,7 @@ import type { ReadinessService } from '../../telemetry/readiness.js';
 import type { MlModule } from '../../training/ml-module.js';
 import type { DetectionService } from '../../vision/detection-service.js';
 import type { BaselineService } from '../../baseline/baseline-service.js';
+import type { AnalysisModule } from '../../analysis/analysis-module.js';
 
 /** The services routes may call. Routes parse, authorise, call one service, and render. */
 export interface RouteDeps {
@@ -32,6 +33,7 @@ export interface RouteDeps {
   ml: MlModule;
   vision: DetectionService;
   baseline: BaselineService;
+  analysis: AnalysisModule;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

@@ -12,6 +12,7 @@ import {
 import { trainingEventsRoute } from './training/events.js';
 import { detectRoute } from './vision/detect.js';
 import { cameraBaselineRoutes } from './cameras/baseline.js';
+import { eventAnalysisRoutes } from './events/analysis.js';
 import { createBootstrapTokenRoute } from './bootstrap-tokens/create.js';
 import { listBootstrapTokensRoute } from './bootstrap-tokens/list.js';
 import { revokeBootstrapTokenRoute } from './bootstrap-tokens/revoke.js';
@@ -58,6 +59,7 @@ const ROUTES = [
   trainingEventsRoute,
   detectRoute,
   cameraBaselineRoutes,
+  eventAnalysisRoutes,
   healthzRoute,
   readyzRoute,
   metricsRoute,

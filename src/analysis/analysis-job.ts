@@ -1,0 +1,40 @@
+import { isAppError } from '../errors/app-error.js';
+import { PermanentJobError, type JobDefinition } from '../jobs/job-registry.js';
+import type { AnalysisRepository } from './analysis-repository.js';
+import type { AnalysisService } from './analysis-service.js';
+
+export const ANALYSIS_JOB = 'events.analyze';
+
+/** `events.analyze`: one event through the pipeline; retried on transient errors, then marked failed. */
+export function analysisJob(
+  service: () => AnalysisService,
+  repo: () => AnalysisRepository,
+): JobDefinition<{ eventId: string }> {
+  return {
+    type: ANALYSIS_JOB,
+    maxAttempts: 3,
+    handler: async (ctx) => {
+      try {
+        const report = await service().analyze(ctx.payload.eventId);
+        return {
+          riskScore: report.risk.score,
+          riskLevel: report.risk.level,
+          findings: report.findings.map((f) => f.type),
+        };
+      } catch (err) {
+        const last = ctx.attempt >= ctx.maxAttempts || (isAppError(err) && err.code === 'not_found');
+        if (last) {
+          await repo()
+            .setStatus(ctx.payload.eventId, 'failed', Date.now())
+            .catch(() => undefined);
+          service().frames.take(ctx.payload.eventId);
+          throw new PermanentJobError((err as Error).message, { cause: err });
+        }
+        await repo()
+          .setStatus(ctx.payload.eventId, 'pending', Date.now())
+          .catch(() => undefined);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
+import { testService } from '../test-support/service.js';
+import { enrolledTestEdge } from '../test-support/edge.js';
+import {
+  busOnLawn,
+  crowd,
+  lensCovered,
+  loadSceneKit,
+  personOnLawn,
+  personOnLawnAtNight,
+  vanRemoved,
+  type SceneKit,
+} from '../test-support/scenes.js';
+import type { EventReport } from './analysis-service.js';
+
+/** The most recent past moment at this local time of day. */
+function recentAt(hour: number, minute: number): number {
+  const d = new Date();
+  d.setHours(hour, minute, 0, 0);
+  if (d.getTime() > Date.now() - 60_000) d.setDate(d.getDate() - 1);
+  return d.getTime();
+}
+
+describe('event analysis against the baseline of a real camera', () => {
+  let svc: Awaited<ReturnType<typeof testService>>;
+  let edge: Awaited<ReturnType<typeof enrolledTestEdge>>;
+  let kit: SceneKit;
+  let n = 0;
+  const auth = () => ({ authorization: `Bearer ${svc.adminToken}` });
+
+  async function analyse(
+    frames: Buffer[],
+    at: number,
+    opts: { light?: string; spacingMs?: number } = {},
+  ): Promise<EventReport & { id: string }> {
+    const spacing = opts.spacingMs ?? 1000;
+    const res = await edge.events.uploadEvent({
+      cameraId: 'cam-a',
+      eventKey: `evt-${++n}`,
+      startedAtMs: BigInt(at),
+      endedAtMs: BigInt(at + spacing * (frames.length - 1)),
+      trigger: TriggerType.ANOMALY,
+      edgeModelId: 'edge-cae',
+      edgeModelVersion: '1.0.0',
+      edgeScore: 0.03,
+      edgeThreshold: 0.02,
+      frames: frames.map((image, i) => ({ image, capturedAtMs: BigInt(at + i * spacing) })),
+      conditions: { light: opts.light ?? 'day', weather: 'clear', season: 'autumn' },
+    });
+    for (let i = 0; i < 400; i++) {
+      const e = (
+        await svc.service.http.inject({ url: `/api/v1/events/${res.eventId}`, headers: auth() })
+      ).json();
+      if (e.analysisStatus === 'analyzed') break;
+      assert.notEqual(e.analysisStatus, 'failed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const report = await svc.service.http.inject({
+      url: `/api/v1/events/${res.eventId}/report`,
+      headers: auth(),
+    });
+    assert.equal(report.statusCode, 200, report.body);
+    return { ...report.json(), id: res.eventId };
+  }
+  const types = (r: EventReport) => r.findings.map((f) => f.type).sort();
+
+  before(async () => {
+    const owner = await identityToRecipient(await generateIdentity());
+    svc = await testService({
+      'edgeApi.port': 0,
+      'archive.recipients': [owner],
+      'training.autoTrain': false,
+      'vision.workers': 2,
+      'jobs.pollIntervalMs': 20,
+      'jobs.concurrency': 2,
+    });
+    await svc.service.edges.start();
+    svc.service.jobs.runner.start();
+    edge = await enrolledTestEdge(svc.service, 'analysis-edge', ['cam-a']);
+    kit = await loadSceneKit();
+    await edge.datasets.uploadSnapshots(
+      (async function* () {
+        for (const [i, image] of kit.frames.entries()) {
+          yield {
+            cameraId: 'cam-a',
+            label: 'normal',
+            image,
+            capturedAtMs: BigInt(recentAt(10, i)),
+            conditions: { light: 'day', weather: 'clear', season: 'autumn' },
+          };
+        }
+      })(),
+    );
+    for (let i = 0; i < 600; i++) {
+      if (
+        (await svc.service.http.inject({ url: '/api/v1/cameras/cam-a/baseline', headers: auth() }))
+          .statusCode === 200
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  after(() => svc.close());
+
+  it('plain normal frames yield no finding', async () => {
+    const r = await analyse([kit.frames[0]!, kit.frames[1]!], recentAt(10, 5));
+    assert.deepEqual(types(r), []);
+    assert.equal(r.risk.level, 'normal');
+    assert.match(
+      r.explanation,
+      /^Nothing unusual at 10:05: \d+ people, .*as normally seen on this camera\.$/,
+    );
+    assert.equal(r.models.baseline?.version, 1);
+    assert.match(r.models.detector, /^centernet@/);
+    assert.ok(
+      r.objects.some((o) => o.label === 'truck' && o.static),
+      'the parked van is recognised as static',
+    );
+  });
+
+  it('a person on the lawn at night: abnormal time and position, and it outranks people on the footpath by day', async () => {
+    const night = await analyse(
+      [await personOnLawnAtNight(kit, kit.frames[0]!), await personOnLawnAtNight(kit, kit.frames[1]!, 310)],
+      recentAt(3, 12),
+      { light: 'night' },
+    );
+    assert.deepEqual(
+      types(night).filter((t) => t !== 'unusual_path'),
+      ['abnormal_time', 'unusual_position'],
+    );
+    const time = night.findings.find((f) => f.type === 'abnormal_time')!;
+    assert.equal(time.label, 'person');
+    assert.deepEqual(
+      { basis: time.evidence.basis, light: time.evidence.light, seen: time.evidence.seen },
+      { basis: 'light', light: 'night', seen: 0 },
+    );
+    assert.match(
+      night.explanation,
+      /^Person in the bottom-centre of the view at 03:12, where people are not seen at night \(no night snapshots show any\)/,
+    );
+    assert.ok(['critical', 'warning'].includes(night.risk.level), JSON.stringify(night.risk));
+
+    const lawnByDay = await analyse([await personOnLawn(kit, kit.frames[2]!)], recentAt(10, 10));
+    assert.deepEqual(types(lawnByDay), ['unusual_position']);
+    assert.match(
+      lawnByDay.explanation,
+      /^Person in the bottom-centre of the view at 10:10, where people are not normally seen\.$/,
+    );
+    const footpathByDay = await analyse([kit.frames[3]!], recentAt(10, 20));
+    assert.ok(night.risk.score > lawnByDay.risk.score, `${night.risk.score} > ${lawnByDay.risk.score}`);
+    assert.ok(
+      lawnByDay.risk.score > footpathByDay.risk.score,
+      `${lawnByDay.risk.score} > ${footpathByDay.risk.score}`,
+    );
+  });
+
+  it('new object, missing static object, abnormal count, covered lens', async () => {
+    const bus = await analyse([await busOnLawn(kit, kit.frames[4]!)], recentAt(10, 30));
+    const b = bus.findings.find((f) => f.type === 'new_object');
+    assert.equal(b?.label, 'bus');
+    assert.deepEqual({ seenIn: b?.evidence.seenIn, of: b?.evidence.of }, { seenIn: 0, of: 10 });
+    assert.match(
+      bus.explanation,
+      /^Bus in the bottom-centre of the view at 10:30: never seen on this camera before \(0 of 10 snapshots\)/,
+    );
+
+    const noVan = await analyse(
+      [await vanRemoved(kit.frames[5]!), await vanRemoved(kit.frames[6]!)],
+      recentAt(10, 40),
+    );
+    const missing = noVan.findings.filter((f) => f.type === 'missing_object');
+    assert.deepEqual(
+      missing.map((f) => f.label),
+      ['truck'],
+    );
+    assert.ok(missing[0]!.box!.x1 > 0.75);
+
+    const many = await analyse([await crowd(kit, kit.frames[7]!)], recentAt(10, 50));
+    const count = many.findings.find((f) => f.type === 'abnormal_count');
+    assert.equal(count?.label, 'person');
+    assert.ok(Number(count!.evidence.count) > Number(count!.evidence.usualMax));
+    assert.match(
+      many.explanation,
+      /^(\d+ people at 10:50, more than the usual \d+ at most|\d+ people at 10:50 where they are not normally seen, e\.g\. in the [a-z-]+ of the view) \(and \d+ more findings?\)\.$/,
+    );
+
+    const covered = await analyse([await lensCovered(), await lensCovered()], recentAt(11, 0));
+    assert.deepEqual(types(covered), ['scene_change']);
+    assert.equal(covered.findings[0]!.evidence.cause, 'uniform');
+    assert.match(covered.explanation, /^The picture is almost uniform at 11:00: the lens may be covered/);
+  });
+
+  it('loitering and an unusual path are found from tracks across frames', async () => {
+    const stay = await analyse(
+      [
+        await personOnLawn(kit, kit.frames[0]!, 300),
+        await personOnLawn(kit, kit.frames[1]!, 304),
+        await personOnLawn(kit, kit.frames[2]!, 308),
+      ],
+      recentAt(11, 10),
+      { spacingMs: 60_000 },
+    );
+    const dwell = stay.findings.find((f) => f.type === 'unusual_dwell');
+    assert.equal(dwell?.label, 'person');
+    assert.deepEqual(
+      { seconds: dwell?.evidence.seconds, limit: dwell?.evidence.limit },
+      { seconds: 120, limit: 45 },
+    );
+
+    const walk = await analyse(
+      [
+        await personOnLawn(kit, kit.frames[3]!, 200),
+        await personOnLawn(kit, kit.frames[3]!, 280),
+        await personOnLawn(kit, kit.frames[3]!, 360),
+      ],
+      recentAt(11, 20),
+    );
+    const path = walk.findings.find((f) => f.type === 'unusual_path');
+    assert.equal(path?.label, 'person');
+    const track = walk.objects.find((o) => o.trackId === path!.trackId)!;
+    assert.deepEqual(track.frames, [0, 1, 2]);
+  });
+
+  it('feedback turns a repeated false positive into normal; rescore shows the change; counts are kept', async () => {
+    const first = await analyse([await personOnLawnAtNight(kit, kit.frames[8]!)], recentAt(2, 40), {
+      light: 'night',
+    });
+    assert.notEqual(first.risk.level, 'normal');
+    const fb = await svc.service.http.inject({
+      method: 'POST',
+      url: `/api/v1/events/${first.id}/feedback`,
+      headers: auth(),
+      payload: { kind: 'false_positive', comment: 'our gardener' },
+    });
+    assert.equal(fb.statusCode, 201, fb.body);
+    assert.ok(fb.json().suppressionRules >= 2);
+    const marked = (
+      await svc.service.http.inject({ url: `/api/v1/events/${first.id}`, headers: auth() })
+    ).json();
+    assert.equal(marked.riskLevel, 'false_positive');
+
+    const again = await analyse([await personOnLawnAtNight(kit, kit.frames[9]!, 305)], recentAt(2, 50), {
+      light: 'night',
+    });
+    assert.deepEqual(types(again), []);
+    assert.ok(again.suppressed.some((f) => f.type === 'abnormal_time'));
+    assert.equal(again.risk.level, 'normal');
+
+    const rescored = await svc.service.http.inject({
+      method: 'POST',
+      url: `/api/v1/events/${first.id}/rescore`,
+      headers: auth(),
+    });
+    assert.equal(rescored.statusCode, 200);
+    assert.ok(rescored.json().before.findings.length >= 2);
+    assert.deepEqual(rescored.json().after.findings, []);
+
+    const counts = (
+      await svc.service.http.inject({ url: '/api/v1/cameras/cam-a/feedback', headers: auth() })
+    ).json();
+    assert.equal(counts.falsePositives, 1);
+    assert.ok(counts.activeSuppressionRules >= 2);
+    const byLevel = (
+      await svc.service.http.inject({ url: '/api/v1/events?findings=scene_change', headers: auth() })
+    ).json();
+    assert.equal(byLevel.items.length, 1);
+  });
+});
