@@ -68,4 +68,17 @@ describe('WorkerPool', () => {
     assert.ok(outcomes.filter((o) => /queue is full/.test(o)).length >= 1);
     assert.ok(outcomes.filter((o) => o === 'ok').length >= 8);
   });
+
+  it('closing ends the tasks in flight and the queued ones (nothing waits forever)', async () => {
+    const own = new WorkerPool(
+      { script: workerScript(import.meta.url, 'worker-pool.fixture'), size: 1, name: 'closing' },
+      silentLogger,
+    );
+    const running = own.run('hash', { rounds: 5_000_000 }).catch((e: Error) => e.message);
+    const queued = own.run('hash', { rounds: 1 }).catch((e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 200));
+    await own.close();
+    assert.match(await running, /closed while the task ran/);
+    assert.match(await queued, /worker pool closed/);
+  });
 });

@@ -103,6 +103,11 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new AppError('shutting_down', 'worker pool closed'));
+    // Tasks in flight end too: their workers are terminated and would never answer.
+    for (const slot of this.slots) {
+      slot.busy?.reject(new AppError('shutting_down', 'worker pool closed while the task ran'));
+      slot.busy = undefined;
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
