@@ -74,8 +74,8 @@ describe('WorkerPool', () => {
       { script: workerScript(import.meta.url, 'worker-pool.fixture'), size: 1, name: 'closing' },
       silentLogger,
     );
-    const running = own.run('hash', { rounds: 5_000_000 }).catch((e: Error) => e.message);
-    const queued = own.run('hash', { rounds: 1 }).catch((e: Error) => e.message);
+    const running = own.run<string>('hash', { rounds: 5_000_000 }).catch((e: Error) => e.message);
+    const queued = own.run<string>('hash', { rounds: 1 }).catch((e: Error) => e.message);
     await new Promise((r) => setTimeout(r, 200));
     await own.close();
     assert.match(await running, /closed while the task ran/);
