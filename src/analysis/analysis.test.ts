@@ -38,7 +38,7 @@ describe('event analysis against the baseline of a real camera', () => {
   ): Promise<EventReport & { id: string }> {
     const spacing = opts.spacingMs ?? 1000;
     const res = await edge.events.uploadEvent({
-      cameraId: 'cam-a',
+      cameraId: opts.cameraId ?? 'cam-a',
       eventKey: `evt-${++n}`,
       startedAtMs: BigInt(at),
       endedAtMs: BigInt(at + spacing * (frames.length - 1)),
@@ -79,7 +79,7 @@ describe('event analysis against the baseline of a real camera', () => {
     });
     await svc.service.edges.start();
     svc.service.jobs.runner.start();
-    edge = await enrolledTestEdge(svc.service, 'analysis-edge', ['cam-a']);
+    edge = await enrolledTestEdge(svc.service, 'analysis-edge', ['cam-a', 'cam-side']);
     kit = await loadSceneKit();
     await edge.datasets.uploadSnapshots(
       (async function* () {
@@ -267,5 +267,35 @@ describe('event analysis against the baseline of a real camera', () => {
       await svc.service.http.inject({ url: '/api/v1/events?findings=scene_change', headers: auth() })
     ).json();
     assert.equal(byLevel.items.length, 1);
+  });
+
+  it("scores frames with the camera's own model on the server and compares with the edge; links events across cameras and in bursts", async () => {
+    const job = await svc.service.ml.training.start({
+      cameraId: 'cam-a',
+      overrides: { epochs: 15, inputWidth: 64, inputHeight: 64, latentDim: 32, workers: 1, seed: 3 },
+    });
+    for (let i = 0; i < 600; i++) {
+      const j = await svc.service.ml.training.get(job.id);
+      if (j.status === 'succeeded') break;
+      assert.ok(j.status === 'queued' || j.status === 'running', `training ${j.status}: ${j.error}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const modelId = (await svc.service.ml.training.get(job.id)).modelId;
+    const at = recentAt(12, 0);
+    const normal = await analyse([kit.frames[0]!, kit.frames[1]!], at);
+    assert.equal(normal.models.cae?.modelId, modelId);
+    assert.ok(normal.edgeComparison.serverScore !== null && normal.edgeComparison.serverThreshold! > 0);
+    assert.ok(Math.abs(normal.edgeComparison.edgeScore! - 0.03) < 1e-6);
+    const covered = await analyse([await lensCovered()], at + 30_000);
+    assert.ok(
+      covered.edgeComparison.serverScore! > covered.edgeComparison.serverThreshold!,
+      'a covered lens reconstructs badly',
+    );
+    assert.equal(covered.incident?.id, normal.incident?.id, 'events 30 s apart form one incident');
+    const side = await analyse([kit.frames[2]!], at + 20_000, { cameraId: 'cam-side' });
+    assert.deepEqual(side.related.map((r) => r.eventId).sort(), [normal.id, covered.id].sort());
+    const third = await analyse([await busOnLawn(kit, kit.frames[3]!)], at + 60_000);
+    assert.equal(third.incident?.events, 3);
+    assert.ok(third.risk.factors.some((f) => f.factor === 'burst'));
   });
 });
