@@ -34,7 +34,7 @@ describe('event analysis against the baseline of a real camera', () => {
   async function analyse(
     frames: Buffer[],
     at: number,
-    opts: { light?: string; spacingMs?: number } = {},
+    opts: { light?: string; spacingMs?: number; cameraId?: string } = {},
   ): Promise<EventReport & { id: string }> {
     const spacing = opts.spacingMs ?? 1000;
     const res = await edge.events.uploadEvent({
