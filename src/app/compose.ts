@@ -40,6 +40,7 @@ import { DetectionService } from '../vision/detection-service.js';
 import { detectorSpec } from '../vision/detector-factory.js';
 import { registerBaselineJobs } from '../baseline/baseline-module.js';
 import { registerAnalysisJobs, type AnalysisModule } from '../analysis/analysis-module.js';
+import { registerModelJobs, type ModelsModule } from '../models/models-module.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
@@ -67,6 +68,7 @@ export interface Service {
   vision: DetectionService;
   baseline: BaselineService;
   analysis: AnalysisModule;
+  models: ModelsModule;
   http: FastifyInstance;
 }
 
@@ -122,6 +124,7 @@ export async function composeService(
     const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
     const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
     const buildAnalysis = registerAnalysisJobs(config, database.db, blobStore, registry, events.repository);
+    const buildModels = registerModelJobs(config, database.db, blobStore, registry);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
     registry.assertHandled(await repository.liveTypes(), 'queued in the database');
@@ -189,6 +192,7 @@ export async function composeService(
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
     const analysis = buildAnalysis(queue, vision, baseline, ingestService, log.child({ component: 'analysis' }));
+    const models = buildModels(edges, scheduler);
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
 
     metrics.gauge(
@@ -229,6 +233,7 @@ export async function composeService(
       vision,
       baseline,
       analysis,
+      models,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
     return {
@@ -249,6 +254,7 @@ export async function composeService(
       vision,
       baseline,
       analysis,
+      models,
       http,
     };
   } catch (err) {

@@ -121,3 +121,16 @@ export const analysisSchema = z
     warningAt: z.number().min(1).max(100).default(35),
   })
   .prefault({});
+
+export const modelsSchema = z
+  .strictObject({
+    /** Roll a camera back when its trigger rate after activation exceeds this many times the previous model's. */
+    rollbackTriggerRateRatio: z.number().min(1).max(1000).default(3),
+    /** Trigger rates below this (per hour) never count as a spike. */
+    minTriggerRatePerHour: z.number().min(0).default(2),
+    /** Roll back when inference on the edge is slower than this. */
+    maxInferenceLatencyMs: positiveInt.max(60_000).default(1000),
+    /** How often staged rollouts are checked (soak over, abort threshold). */
+    advanceIntervalSeconds: positiveInt.max(3600).default(15),
+  })
+  .prefault({});

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { analysisSchema, baselineSchema, datasetsSchema, trainingSchema, visionSchema } from './ml-schema.js';
+import { analysisSchema, baselineSchema, datasetsSchema, modelsSchema, trainingSchema, visionSchema } from './ml-schema.js';
 
 /**
  * The one configuration schema: YAML file + UVM_* environment overrides are merged and then
@@ -230,6 +230,7 @@ export const configSchema = z.strictObject({
   vision: visionSchema,
   baseline: baselineSchema,
   analysis: analysisSchema,
+  models: modelsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

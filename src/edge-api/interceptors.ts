@@ -17,11 +17,22 @@ export function identityInterceptor(resolver: EdgeIdentityResolver, log: Logger)
         const identity = await resolver.resolve(req.contextValues.get(peerCertificateKey));
         req.contextValues.set(edgeIdentityKey, identity);
       }
-      return await next(req);
+      const res = await next(req);
+      // Server-streaming handlers fail while they are iterated, after this interceptor returned.
+      if (res.stream) return { ...res, message: mapStreamErrors(res.message, log) };
+      return res;
     } catch (err) {
       throw toConnectError(err, log);
     }
   };
+}
+
+async function* mapStreamErrors<T>(messages: AsyncIterable<T>, log: Logger): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (err) {
+    throw toConnectError(err, log);
+  }
 }
 
 /** gRPC call latency by service, method and status code, for /metrics. */

@@ -9,4 +9,5 @@ export const DECLARED_JOB_TYPES: readonly string[] = [
   'training.run',
   'baseline.build',
   'events.analyze',
+  'deployments.advance',
 ];

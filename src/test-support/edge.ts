@@ -4,6 +4,7 @@ import { edgeClient, edgeTransport } from '../edge-client/transport.js';
 import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { DatasetService } from '../gen/guardian/edge/v1/datasets_pb.js';
+import { ModelService } from '../gen/guardian/edge/v1/models_pb.js';
 
 /** An enrolled edge with mTLS clients for its services; the service's edge API must be started. */
 export async function enrolledTestEdge(service: Service, name: string, cameras: string[] = []) {
@@ -37,5 +38,6 @@ export async function enrolledTestEdge(service: Service, name: string, cameras: 
     edge,
     events: edgeClient(EventService, transport),
     datasets: edgeClient(DatasetService, transport),
+    models: edgeClient(ModelService, transport),
   };
 }

@@ -24,6 +24,7 @@ import { WorkerReplicaGroup, LocalReplicaGroup, type ReplicaGroup } from './repl
 import { calibrate } from './threshold.js';
 import { trainCae } from './trainer.js';
 import { buildMetadata, nextVersion, storeModelPackage } from './model-package.js';
+import { checkStoredModel } from '../models/model-package-check.js';
 import { TRAINING_JOB, type TrainingJobParams, type TrainingProgressHub } from './training-service.js';
 import type { TrainingRepository } from './training-repository.js';
 
@@ -195,6 +196,8 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
   });
   await stage('storing');
   await storeModelPackage(deps.blobs, metadata, onnx);
+  // The same registration check every catalog entry passes (files agree, onnxruntime loads it).
+  await checkStoredModel(deps.blobs, modelId);
   await deps.repo.insertModel({
     id: modelId,
     camera_id: row.camera_id,

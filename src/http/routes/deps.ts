@@ -18,6 +18,7 @@ import type { MlModule } from '../../training/ml-module.js';
 import type { DetectionService } from '../../vision/detection-service.js';
 import type { BaselineService } from '../../baseline/baseline-service.js';
 import type { AnalysisModule } from '../../analysis/analysis-module.js';
+import type { ModelsModule } from '../../models/models-module.js';
 
 /** The services routes may call. Routes parse, authorise, call one service, and render. */
 export interface RouteDeps {
@@ -34,6 +35,7 @@ export interface RouteDeps {
   vision: DetectionService;
   baseline: BaselineService;
   analysis: AnalysisModule;
+  models: ModelsModule;
   /** archive.maxTotalBytes, shown with usage. */
   maxTotalBytes?: number;
 }

@@ -13,6 +13,8 @@ import { trainingEventsRoute } from './training/events.js';
 import { detectRoute } from './vision/detect.js';
 import { cameraBaselineRoutes } from './cameras/baseline.js';
 import { eventAnalysisRoutes } from './events/analysis.js';
+import { modelCatalogRoutes } from './models/catalog.js';
+import { deploymentRoutes } from './models/deployments.js';
 import { createBootstrapTokenRoute } from './bootstrap-tokens/create.js';
 import { listBootstrapTokensRoute } from './bootstrap-tokens/list.js';
 import { revokeBootstrapTokenRoute } from './bootstrap-tokens/revoke.js';
@@ -60,6 +62,8 @@ const ROUTES = [
   detectRoute,
   cameraBaselineRoutes,
   eventAnalysisRoutes,
+  modelCatalogRoutes,
+  deploymentRoutes,
   healthzRoute,
   readyzRoute,
   metricsRoute,

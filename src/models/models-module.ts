@@ -1,0 +1,48 @@
+/**
+ * The model catalog and distribution, composed: job first (staged rollouts advance on a schedule),
+ * services once the edges module exists; the edge-facing gRPC service is added to the edge API.
+ */
+import type { Config } from '../config/schema.js';
+import type { Db } from '../db/database.js';
+import type { EdgesModule } from '../edges/edges-module.js';
+import type { JobRegistry } from '../jobs/job-registry.js';
+import type { JobScheduler } from '../jobs/job-scheduler.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { ModelService as ModelRpc } from '../gen/guardian/edge/v1/models_pb.js';
+import { modelHandlers } from '../edge-api/handlers/models.js';
+import { AuditLog } from './audit.js';
+import { AssignmentService } from './assignment-service.js';
+import { CatalogService } from './catalog-service.js';
+import { DeploymentService } from './deployment-service.js';
+import { ModelRepository } from './model-repository.js';
+import { ModelStatusService } from './model-status-service.js';
+
+export const ADVANCE_JOB = 'deployments.advance';
+export type ModelsModule = ReturnType<ReturnType<typeof registerModelJobs>>;
+
+export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, registry: JobRegistry) {
+  const repo = new ModelRepository(db);
+  const audit = new AuditLog(db);
+  const assignments = new AssignmentService(repo);
+  const deployments = new DeploymentService(repo, assignments, audit);
+  registry.register({ type: ADVANCE_JOB, maxAttempts: 1, handler: async () => deployments.advance() });
+  return (edges: EdgesModule, scheduler: JobScheduler) => {
+    const catalog = new CatalogService(repo, blobs, audit);
+    const status = new ModelStatusService(
+      repo,
+      assignments,
+      deployments,
+      edges.cameraAccess,
+      edges.cameras,
+      audit,
+      {
+        triggerRateRatio: config.models.rollbackTriggerRateRatio,
+        minTriggerRatePerHour: config.models.minTriggerRatePerHour,
+        maxInferenceLatencyMs: config.models.maxInferenceLatencyMs,
+      },
+    );
+    edges.addRoutes((router) => router.service(ModelRpc, modelHandlers(assignments, catalog, status)));
+    scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);
+    return { catalog, deployments, assignments, status, audit };
+  };
+}
