@@ -130,6 +130,8 @@ export const modelsSchema = z
     minTriggerRatePerHour: z.number().min(0).default(2),
     /** Roll back when inference on the edge is slower than this. */
     maxInferenceLatencyMs: positiveInt.max(60_000).default(1000),
+    /** Model downloads served at once; more edges wait their turn (bounds memory). */
+    maxConcurrentDownloads: positiveInt.max(10_000).default(16),
     /** How often staged rollouts are checked (soak over, abort threshold). */
     advanceIntervalSeconds: positiveInt.max(3600).default(15),
   })

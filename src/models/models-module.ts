@@ -41,7 +41,12 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
         maxInferenceLatencyMs: config.models.maxInferenceLatencyMs,
       },
     );
-    edges.addRoutes((router) => router.service(ModelRpc, modelHandlers(assignments, catalog, status)));
+    edges.addRoutes((router) =>
+      router.service(
+        ModelRpc,
+        modelHandlers(assignments, catalog, status, config.models.maxConcurrentDownloads),
+      ),
+    );
     scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);
     return { catalog, deployments, assignments, status, audit };
   };

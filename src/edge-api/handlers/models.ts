@@ -37,7 +37,11 @@ export function modelHandlers(
   assignments: AssignmentService,
   catalog: CatalogService,
   status: ModelStatusService,
+  maxConcurrentDownloads = 16,
 ): Partial<ServiceImpl<typeof ModelService>> {
+  // Bounds the memory of many edges downloading at once (each stream holds TLS and HTTP/2
+  // buffers); the others wait their turn before their first chunk.
+  const slots = new Semaphore(maxConcurrentDownloads);
   const current = async (ctx: HandlerContext) =>
     (await assignments.forEdge(identityOf(ctx).edgeId)).map(toMessage);
   return {
@@ -74,21 +78,25 @@ export function modelHandlers(
       if (!mine.some((a) => a.modelId === req.modelId)) {
         throw new AppError('forbidden', `model ${req.modelId} is not assigned to any camera of this edge`);
       }
-      const file = await catalog.open(req.modelId, Number(req.offset));
-      let offset = file.offset;
-      let pending: Buffer = Buffer.alloc(0);
-      const total = BigInt(file.size);
-      for await (const piece of file.stream as AsyncIterable<Buffer>) {
-        pending = pending.length ? Buffer.concat([pending, piece]) : piece;
-        while (pending.length >= CHUNK) {
-          const chunk = pending.subarray(0, CHUNK);
-          pending = pending.subarray(CHUNK);
-          yield { chunk, offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
-          offset += chunk.length;
+      const release = await slots.acquire(ctx.signal);
+      try {
+        const file = await catalog.open(req.modelId, Number(req.offset));
+        let offset = file.offset;
+        const total = BigInt(file.size);
+        // Chunks go out as the store reads them (64 KiB from files): no re-buffering, and the
+        // generator only resumes when the HTTP/2 stream has taken the previous message.
+        for await (const piece of file.stream as AsyncIterable<Buffer>) {
+          for (let i = 0; i < piece.length; i += CHUNK) {
+            const chunk = piece.subarray(i, i + CHUNK);
+            yield { chunk, offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
+            offset += chunk.length;
+          }
         }
+        if (offset === file.offset)
+          yield { chunk: new Uint8Array(), offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
+      } finally {
+        release();
       }
-      if (pending.length || offset === file.offset)
-        yield { chunk: pending, offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
     },
 
     async reportModelStatus(req, ctx) {
@@ -107,4 +115,36 @@ export function modelHandlers(
       return {};
     },
   };
+}
+
+class Semaphore {
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private free: number) {}
+
+  async acquire(signal: AbortSignal): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else {
+      await new Promise<void>((resolve, reject) => {
+        const go = () => {
+          signal.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = () => {
+          this.waiting.splice(this.waiting.indexOf(go), 1);
+          reject(new AppError('unavailable', 'the download was cancelled while waiting for its turn'));
+        };
+        this.waiting.push(go);
+        signal.addEventListener('abort', stop, { once: true });
+      });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
 }
