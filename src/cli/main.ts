@@ -5,6 +5,7 @@ import { configCommand } from './commands/config.js';
 import { bootstrapTokenCommand, edgeCommand } from './commands/edges.js';
 import { migrateCommand } from './commands/migrate.js';
 import { datasetCommand, trainCommand } from './commands/ml.js';
+import { deployCommands } from './commands/deploy.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 
@@ -24,6 +25,7 @@ migrateCommand(program);
 tokenCommand(program);
 datasetCommand(program);
 trainCommand(program);
+deployCommands(program);
 bootstrapTokenCommand(program);
 edgeCommand(program);
 configCommand(program);

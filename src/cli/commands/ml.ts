@@ -1,33 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { ApiClient, ApiError } from '../api-client.js';
 import { importDataset, train } from '../ml-tasks.js';
-import { fail, loadConfigOrExit, type GlobalOptions } from '../context.js';
-
-interface ApiOptions {
-  url?: string;
-  token?: string;
-}
-
-/** The running service's REST API: --url (default: this config's server address) and a token. */
-function apiClient(program: Command, opts: ApiOptions): ApiClient {
-  const token = opts.token ?? process.env.USERVM_TOKEN;
-  if (!token) fail('an API token is needed: --token or the USERVM_TOKEN environment variable', 2);
-  let url = opts.url;
-  if (!url) {
-    const { server } = loadConfigOrExit(program.opts<GlobalOptions>());
-    url = `http://${server.host === '0.0.0.0' ? '127.0.0.1' : server.host}:${server.port}`;
-  }
-  return new ApiClient(url, token);
-}
-
-async function run<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ApiError) fail(`${err.message} (${err.code}, HTTP ${err.status})`);
-    fail((err as Error).message);
-  }
-}
+import { apiClient, runApi as run, withApiOptions, type ApiOptions } from '../api-context.js';
 
 const positive = (v: string) => {
   const n = Number(v);
@@ -35,16 +8,11 @@ const positive = (v: string) => {
   return n;
 };
 
-const apiOptions = (cmd: Command) =>
-  cmd
-    .option('--url <url>', 'the service (default: server.host and server.port of the config)')
-    .option('--token <token>', 'API token (default: $USERVM_TOKEN)');
-
 export function datasetCommand(program: Command): void {
   const cmd = program
     .command('dataset')
     .description('labelled snapshot datasets (through the running service)');
-  apiOptions(
+  withApiOptions(
     cmd
       .command('import <source>')
       .description('import a ZIP, or a folder laid out as <label>/<image>, into a dataset')
@@ -71,7 +39,7 @@ export function datasetCommand(program: Command): void {
 }
 
 export function trainCommand(program: Command): void {
-  apiOptions(
+  withApiOptions(
     program
       .command('train')
       .description("train a camera's anomaly model and follow its progress")
