@@ -140,6 +140,13 @@ function timeFinding(
   return null;
 }
 
+/** Whether the camera's normal snapshots include the event's light (day, night...). */
+function lightSeen(input: ReasoningInput): boolean {
+  const lights = input.baseline?.stats.conditions.light;
+  if (!input.light || !lights) return true;
+  return (lights[input.light] ?? 0) >= input.options.minTimeSamples;
+}
+
 export function reason(input: ReasoningInput): { findings: Finding[]; suppressed: Finding[] } {
   const o = input.options;
   const findings: Finding[] = [];
@@ -158,7 +165,8 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
         brightness: Number(uniform[0]!.brightness.toFixed(3)),
       },
     });
-  } else if (input.cae) {
+  } else if (input.cae && lightSeen(input)) {
+    // (A light the baseline never saw, e.g. the first night, changes every pixel: not evidence.)
     const c = input.cae;
     const worst = c.scores.reduce(
       (m, s, i) => (s / c.threshold > m.ratio ? { ratio: s / c.threshold, i } : m),
@@ -265,11 +273,7 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
     }
     // Missing: an expected static object with nothing of its class at its place in any frame. Not
     // said in a light the baseline has never seen (at night a parked van may just be invisible).
-    const lightKnown =
-      !input.light ||
-      (stats.conditions.light?.[input.light] ?? 0) >= o.minTimeSamples ||
-      !stats.conditions.light;
-    for (const s of lightKnown ? staticObjects : []) {
+    for (const s of lightSeen(input) ? staticObjects : []) {
       const seen = input.tracks.some(
         (t) => t.label === s.label && t.points.some((p) => iou(p.box, s.box) >= o.staticIou),
       );
