@@ -9,6 +9,7 @@ import { EnrollmentService } from '../gen/guardian/edge/v1/enrollment_pb.js';
 import { createEdgeKeyMaterial } from './credentials.js';
 import { EdgeIdentityStore } from './identity-store.js';
 import { edgeClient, edgeTransport } from './transport.js';
+import { simulatorCommands } from './simulator-commands.js';
 
 const program = new Command('uservm-edge')
   .description('reference Edge Appliance client for the User VM edge gRPC API')
@@ -143,6 +144,8 @@ program
       ),
     );
   });
+
+simulatorCommands(program);
 
 try {
   await program.parseAsync(process.argv);

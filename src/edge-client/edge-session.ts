@@ -159,7 +159,7 @@ export class EdgeSession {
               cameraId,
               label: s.label,
               image: s.image,
-              capturedAtMs: BigInt(s.capturedAt ?? Date.now()),
+              capturedAtMs: BigInt(Math.round(s.capturedAt ?? Date.now())),
               conditions: s.conditions ?? {},
             };
             onProgress?.(++sent);
