@@ -98,4 +98,15 @@ describe('end to end: the simulated edge through the whole system', () => {
     const cameras = (await get('/api/v1/cameras')).json();
     assert.equal(cameras.items.find((c: { id: string }) => c.id === 'front').readiness, 'model_deployed');
   });
+
+  it('the edge renews its certificate and reconnects from its saved identity; the old certificate stops working', async () => {
+    const renewed = await loop.edge.renewCertificate();
+    assert.ok((await renewed.heartbeat()).session);
+    await assert.rejects(loop.edge.edge.heartbeat({}), /superseded|replaced/i);
+    const reopened = (await import('../src/edge-client/edge-session.js')).EdgeSession.open(
+      renewed.stateDir,
+      `127.0.0.1:${loop.service.edges.grpcAddress!.port}`,
+    );
+    assert.equal((await reopened.models.listAssignments({})).assignments[0]?.cameraId, 'front');
+  });
 });

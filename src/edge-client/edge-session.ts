@@ -62,7 +62,7 @@ export class EdgeSession {
   private constructor(
     readonly stateDir: string,
     readonly edgeId: string,
-    endpoint: string,
+    private readonly endpoint: string,
     caPem: string,
     certPem: string,
     keyPem: string,
@@ -123,6 +123,24 @@ export class EdgeSession {
       id.certificatePem,
       id.tlsKeyPem,
     );
+  }
+
+  /**
+   * Heartbeat; when the service says the certificate is due for renewal, renews it with a fresh
+   * key and returns a session on the new certificate (the old one stops working).
+   */
+  async heartbeat(): Promise<{ session: EdgeSession; renewed: boolean }> {
+    const hb = await withRetry(() => this.edge.heartbeat({ sentAtMs: BigInt(Date.now()) }));
+    if (!hb.certificateRenewalDue) return { session: this, renewed: false };
+    return { session: await this.renewCertificate(), renewed: true };
+  }
+
+  async renewCertificate(): Promise<EdgeSession> {
+    const store = new EdgeIdentityStore(this.stateDir);
+    const keys = await createEdgeKeyMaterial(store.load().edgeName);
+    const res = await withRetry(() => this.edge.renewCertificate({ csrPem: keys.csrPem }));
+    store.updateCertificate(res.certificatePem, Number(res.certificateExpiresAtMs), keys.tlsKeyPem);
+    return EdgeSession.open(this.stateDir, this.endpoint);
   }
 
   sync(
