@@ -85,7 +85,17 @@ describe('uservm-edge simulator CLI against a running service', () => {
       ),
     );
     assert.equal(uploaded.accepted, 10);
-    await edge('sync', '--cameras', 'front:10', '--endpoint', endpoint);
+    // The simulator's camera config: a folder of frames per camera, normal ones under normal/.
+    fs.mkdirSync(path.join(dir, 'front'));
+    fs.cpSync(fixtures, path.join(dir, 'front', 'normal'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'cameras.yaml'),
+      'cameras:\n  - { id: front, name: Front garden, frames: front }\n',
+    );
+    const synced = JSON.parse(
+      await edge('sync', '--config', path.join(dir, 'cameras.yaml'), '--endpoint', endpoint),
+    );
+    assert.equal(synced[0].readiness, 2, 'ready for training');
     // The owner deploys the model once training (started on its own) is done.
     let modelId: string | null = null;
     for (let i = 0; i < 1200 && !modelId; i++) {

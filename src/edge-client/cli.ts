@@ -2,6 +2,8 @@
 // uservm-edge: the reference edge client (also the simulator). It generates its own keys, enrols
 // with a bootstrap token, keeps its identity in a state folder, and calls the edge gRPC API.
 import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 import { Command } from 'commander';
 import { ConnectError } from '@connectrpc/connect';
 import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
@@ -113,37 +115,72 @@ program
 
 program
   .command('sync')
-  .description('report cameras (id:normalSnapshots, comma-separated) and print their readiness')
+  .description(
+    'report cameras and print their readiness: from --cameras (id:normalSnapshots,...) or a --config file listing each camera with its folder of frames',
+  )
   .requiredOption('--state-dir <dir>', 'identity folder from enroll')
-  .requiredOption('--cameras <list>', 'e.g. front:60,garden:12')
+  .option('--cameras <list>', 'e.g. front:60,garden:12')
+  .option(
+    '--config <file>',
+    'YAML: cameras: [{ id, name, frames }] (normal snapshots counted in <frames>/normal)',
+  )
   .option('--endpoint <host:port>', 'override the gRPC endpoint from enrollment')
   .option('--server-name <name>', 'TLS name to verify')
-  .action(async (o: { stateDir: string; cameras: string; endpoint?: string; serverName?: string }) => {
-    const cameras = o.cameras.split(',').map((spec) => {
-      const [cameraId, normal] = spec.split(':');
-      return {
-        cameraId: cameraId!,
-        name: cameraId!,
-        online: true,
-        labelledSnapshotCounts: { normal: Number(normal ?? 0) },
-      };
-    });
-    const res = await connect(o).syncCapabilities({
-      cameras,
-      runtime: { runtimes: ['onnxruntime'], maxOpset: 17 },
-    });
-    console.log(
-      JSON.stringify(
-        res.cameras.map((c) => ({
-          cameraId: c.cameraId,
-          allowed: c.allowed,
-          readiness: c.readiness,
-          normalSnapshotsMissing: c.normalSnapshotsMissing,
-          reason: c.reason,
-        })),
-      ),
-    );
+  .action(
+    async (o: {
+      stateDir: string;
+      cameras?: string;
+      config?: string;
+      endpoint?: string;
+      serverName?: string;
+    }) => {
+      const cameras = o.config
+        ? camerasFromConfig(o.config)
+        : (o.cameras ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((spec) => {
+              const [cameraId, normal] = spec.split(':');
+              return {
+                cameraId: cameraId!,
+                name: cameraId!,
+                online: true,
+                labelledSnapshotCounts: { normal: Number(normal ?? 0) },
+              };
+            });
+      if (cameras.length === 0) throw new Error('give --cameras or --config');
+      const res = await connect(o).syncCapabilities({
+        cameras,
+        runtime: { runtimes: ['onnxruntime'], maxOpset: 17 },
+      });
+      console.log(
+        JSON.stringify(
+          res.cameras.map((c) => ({
+            cameraId: c.cameraId,
+            allowed: c.allowed,
+            readiness: c.readiness,
+            normalSnapshotsMissing: c.normalSnapshotsMissing,
+            reason: c.reason,
+          })),
+        ),
+      );
+    },
+  );
+
+/** Cameras from a simulator config: each with a name and a folder of frames. */
+function camerasFromConfig(file: string) {
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as {
+    cameras?: { id: string; name?: string; frames?: string }[];
+  };
+  return (doc.cameras ?? []).map((c) => {
+    const normalDir = c.frames ? path.resolve(path.dirname(file), c.frames, 'normal') : '';
+    const normal =
+      normalDir && fs.existsSync(normalDir)
+        ? fs.readdirSync(normalDir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).length
+        : 0;
+    return { cameraId: c.id, name: c.name ?? c.id, online: true, labelledSnapshotCounts: { normal } };
   });
+}
 
 simulatorCommands(program);
 
