@@ -12,17 +12,10 @@ import {
   personOnLawn,
   personOnLawnAtNight,
   vanRemoved,
+  recentAt,
   type SceneKit,
 } from '../test-support/scenes.js';
 import type { EventReport } from './analysis-service.js';
-
-/** The most recent past moment at this local time of day. */
-function recentAt(hour: number, minute: number): number {
-  const d = new Date();
-  d.setHours(hour, minute, 0, 0);
-  if (d.getTime() > Date.now() - 60_000) d.setDate(d.getDate() - 1);
-  return d.getTime();
-}
 
 describe('event analysis against the baseline of a real camera', () => {
   let svc: Awaited<ReturnType<typeof testService>>;

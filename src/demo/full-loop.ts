@@ -24,6 +24,7 @@ import {
   loadSceneKit,
   personOnLawnAtNight,
   vanRemoved,
+  recentAt,
 } from '../test-support/scenes.js';
 
 export interface LoopOptions {
@@ -60,14 +61,6 @@ async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await wait(100);
   }
-}
-
-/** Today at this local time, or yesterday when that is still ahead. */
-function recentAt(hour: number, minute: number): number {
-  const d = new Date();
-  d.setHours(hour, minute, 0, 0);
-  if (d.getTime() > Date.now() - 60_000) d.setDate(d.getDate() - 1);
-  return d.getTime();
 }
 
 export async function runFullLoop(o: LoopOptions): Promise<LoopResult> {

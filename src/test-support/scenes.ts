@@ -77,3 +77,11 @@ export function lensCovered(): Promise<Buffer> {
     sharp({ create: { width: 768, height: 576, channels: 3, background: { r: 38, g: 36, b: 40 } } }),
   );
 }
+
+/** The most recent past moment at this local time of day (events must not be in the future). */
+export function recentAt(hour: number, minute: number): number {
+  const d = new Date();
+  d.setHours(hour, minute, 0, 0);
+  if (d.getTime() > Date.now() - 60_000) d.setDate(d.getDate() - 1);
+  return d.getTime();
+}
