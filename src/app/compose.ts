@@ -192,7 +192,7 @@ export async function composeService(
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
     const analysis = buildAnalysis(queue, vision, baseline, ingestService, log.child({ component: 'analysis' }));
-    const models = buildModels(edges, scheduler);
+    const models = buildModels(edges, scheduler, health);
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
 
     metrics.gauge(

@@ -16,6 +16,8 @@ import { CatalogService } from './catalog-service.js';
 import { DeploymentService } from './deployment-service.js';
 import { ModelRepository } from './model-repository.js';
 import { ModelStatusService } from './model-status-service.js';
+import { modelHealthCheck } from './model-health.js';
+import type { HealthService } from '../telemetry/health-service.js';
 
 export const ADVANCE_JOB = 'deployments.advance';
 export type ModelsModule = ReturnType<ReturnType<typeof registerModelJobs>>;
@@ -26,7 +28,7 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
   const assignments = new AssignmentService(repo);
   const deployments = new DeploymentService(repo, assignments, audit);
   registry.register({ type: ADVANCE_JOB, maxAttempts: 1, handler: async () => deployments.advance() });
-  return (edges: EdgesModule, scheduler: JobScheduler) => {
+  return (edges: EdgesModule, scheduler: JobScheduler, health: HealthService) => {
     const catalog = new CatalogService(repo, blobs, audit);
     const status = new ModelStatusService(
       repo,
@@ -48,6 +50,12 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
       ),
     );
     scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);
+    health.addCameraCheck(
+      modelHealthCheck(repo, assignments, {
+        triggerRateFactor: 5,
+        minTriggerRatePerHour: config.models.minTriggerRatePerHour,
+      }),
+    );
     return { catalog, deployments, assignments, status, audit };
   };
 }

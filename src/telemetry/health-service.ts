@@ -18,6 +18,12 @@ export interface SubjectHealth {
   status: Status;
   reasons: Reason[];
 }
+/** Reasons about one camera, from its latest telemetry sample (undefined when none). */
+export type CameraHealthCheck = (
+  cameraId: string,
+  sample: Record<string, unknown> | undefined,
+) => Promise<[Status, Reason][]>;
+
 export interface HealthTree {
   status: Status;
   at: string;
@@ -47,6 +53,13 @@ export class HealthService {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
+
+  private readonly cameraChecks: CameraHealthCheck[] = [];
+
+  /** Other capabilities add per-camera reasons (e.g. the model failing on the edge). */
+  addCameraCheck(check: CameraHealthCheck): void {
+    this.cameraChecks.push(check);
+  }
 
   async evaluate(): Promise<HealthTree> {
     const now = this.now();
@@ -100,31 +113,36 @@ export class HealthService {
           },
         ]);
 
-      const cams: SubjectHealth[] = cameras
-        .filter((c) => c.edgeId === edge.id)
-        .map((c) => {
-          const r: [Status, Reason][] = [];
-          const sample = latest.find((s) => s.cameraId === c.id)?.metrics as { online?: boolean } | undefined;
-          const online = sample?.online ?? c.online;
-          if (edge.online && !online)
-            r.push(['unhealthy', { code: 'camera_down', message: 'the edge reports the camera offline' }]);
-          const stuck = archive.get(c.id);
-          if (stuck)
-            r.push([
-              'degraded',
-              {
-                code: 'archive_failing',
-                message: `${stuck} archive object(s) failed or waiting over an hour`,
-              },
-            ]);
-          const q = quotaOf.get(c.id);
-          if (q && q.warning)
-            r.push([
-              q.usedBytes >= q.quotaBytes ? 'unhealthy' : 'degraded',
-              { code: 'storage_quota', message: `storage ${q.percent}% of quota` },
-            ]);
-          return { id: c.id, name: c.name, status: worst(r.map(([s]) => s)), reasons: r.map(([, x]) => x) };
-        });
+      const cams: SubjectHealth[] = await Promise.all(
+        cameras
+          .filter((c) => c.edgeId === edge.id)
+          .map(async (c) => {
+            const sample = latest.find((s) => s.cameraId === c.id)?.metrics as
+              { online?: boolean } | undefined;
+            const r: [Status, Reason][] = [];
+            for (const check of this.cameraChecks)
+              r.push(...(await check(c.id, sample as Record<string, unknown> | undefined)));
+            const online = sample?.online ?? c.online;
+            if (edge.online && !online)
+              r.push(['unhealthy', { code: 'camera_down', message: 'the edge reports the camera offline' }]);
+            const stuck = archive.get(c.id);
+            if (stuck)
+              r.push([
+                'degraded',
+                {
+                  code: 'archive_failing',
+                  message: `${stuck} archive object(s) failed or waiting over an hour`,
+                },
+              ]);
+            const q = quotaOf.get(c.id);
+            if (q && q.warning)
+              r.push([
+                q.usedBytes >= q.quotaBytes ? 'unhealthy' : 'degraded',
+                { code: 'storage_quota', message: `storage ${q.percent}% of quota` },
+              ]);
+            return { id: c.id, name: c.name, status: worst(r.map(([s]) => s)), reasons: r.map(([, x]) => x) };
+          }),
+      );
       tree.push({
         id: edge.id,
         name: edge.name,
