@@ -95,6 +95,21 @@ describe('end to end: the simulated edge through the whole system', () => {
     );
     const health = (await get('/api/v1/health')).json();
     assert.ok(JSON.stringify(health).includes(loop.edge.edgeId));
+    const quality = (await get('/api/v1/cameras/front/quality')).json();
+    assert.equal(quality.confirmed, 1);
+    assert.equal(quality.falsePositiveRate, 0);
+    assert.equal(quality.events, loop.events.length);
+    assert.ok(quality.riskDistribution.critical >= 1);
+    await loop.service.health.evaluate();
+    const metrics = (await loop.service.http.inject({ url: '/metrics' })).body;
+    assert.match(metrics, /uservm_events\{level="critical"\} [1-9]/);
+    assert.match(metrics, /uservm_event_findings\{type="scene_change"\} [1-9]/);
+    assert.match(metrics, /uservm_camera_model_info\{camera="front",version="1.0.0",status="activated"\} 1/);
+    assert.match(
+      metrics,
+      new RegExp(`uservm_event_analysis_seconds_count\\{outcome="analyzed"\\} ${loop.events.length}`),
+    );
+    assert.match(metrics, /uservm_health_subjects\{kind="camera",status="(healthy|degraded|unhealthy)"\} 1/);
     const cameras = (await get('/api/v1/cameras')).json();
     assert.equal(cameras.items.find((c: { id: string }) => c.id === 'front').readiness, 'model_deployed');
   });

@@ -9,6 +9,8 @@ export const ANALYSIS_JOB = 'events.analyze';
 export function analysisJob(
   service: () => AnalysisService,
   repo: () => AnalysisRepository,
+  /** Called once per event when its analysis ends (for the latency metric). */
+  onDone: (eventId: string, outcome: 'analyzed' | 'failed') => void = () => undefined,
 ): JobDefinition<{ eventId: string }> {
   return {
     type: ANALYSIS_JOB,
@@ -16,6 +18,7 @@ export function analysisJob(
     handler: async (ctx) => {
       try {
         const report = await service().analyze(ctx.payload.eventId);
+        onDone(ctx.payload.eventId, 'analyzed');
         return {
           riskScore: report.risk.score,
           riskLevel: report.risk.level,
@@ -28,6 +31,7 @@ export function analysisJob(
             .setStatus(ctx.payload.eventId, 'failed', Date.now())
             .catch(() => undefined);
           service().frames.take(ctx.payload.eventId);
+          onDone(ctx.payload.eventId, 'failed');
           throw new PermanentJobError((err as Error).message, { cause: err });
         }
         await repo()

@@ -13,6 +13,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { DetectionService } from '../vision/detection-service.js';
 import { detectorKey, detectorSpec } from '../vision/detector-factory.js';
+import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { ANALYSIS_JOB, analysisJob } from './analysis-job.js';
 import { AnalysisRepository } from './analysis-repository.js';
 import { AnalysisService } from './analysis-service.js';
@@ -30,6 +31,7 @@ export function registerAnalysisJobs(
   blobs: BlobStore,
   registry: JobRegistry,
   events: EventRepository,
+  metrics: ServiceMetrics,
 ) {
   const repo = new AnalysisRepository(db, events);
   const late: { service?: AnalysisService } = {};
@@ -37,6 +39,10 @@ export function registerAnalysisJobs(
     analysisJob(
       () => late.service!,
       () => repo,
+      (eventId, outcome) =>
+        void events.get(eventId).then((e) => {
+          if (e) metrics.analysisDuration.labels(outcome).observe((Date.now() - e.created_at) / 1000);
+        }),
     ),
   );
   return (
@@ -84,6 +90,6 @@ export function registerAnalysisJobs(
         await queue.enqueue(ANALYSIS_JOB, { eventId: e.eventId }, { dedupeKey: `analyze:${e.eventId}` });
       });
     }
-    return { service, feedback, cae, close: () => cae.close() };
+    return { service, feedback, cae, repository: repo, close: () => cae.close() };
   };
 }

@@ -253,6 +253,48 @@ export class AnalysisRepository {
     }));
   }
 
+  /** Events by risk level ('unscored' before analysis) and findings by type, for /metrics. */
+  async countsByLevel(): Promise<{ level: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['risk_level', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('risk_level')
+      .execute();
+    return rows.map((r) => ({ level: r.risk_level ?? 'unscored', n: Number(r.n) }));
+  }
+
+  async findingCounts(): Promise<{ type: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('event_findings')
+      .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('type')
+      .execute();
+    return rows.map((r) => ({ type: r.type, n: Number(r.n) }));
+  }
+
+  /** One camera's events since `since`: by risk level and by local day. */
+  async cameraEventStats(
+    cameraId: string,
+    since: number,
+  ): Promise<{ levels: Record<string, number>; days: Record<string, number> }> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['risk_level', 'started_at'])
+      .where('camera_id', '=', cameraId)
+      .where('started_at', '>=', since)
+      .execute();
+    const levels: Record<string, number> = {};
+    const days: Record<string, number> = {};
+    for (const r of rows) {
+      const level = r.risk_level ?? 'unscored';
+      levels[level] = (levels[level] ?? 0) + 1;
+      const d = new Date(r.started_at);
+      const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      days[day] = (days[day] ?? 0) + 1;
+    }
+    return { levels, days };
+  }
+
   async feedbackCounts(cameraId: string): Promise<Record<string, number>> {
     const rows = await this.db
       .selectFrom('feedback')

@@ -75,6 +75,26 @@ export class FeedbackService {
     return { feedbackId: id, kind: input.kind, suppressionRules: rules.length };
   }
 
+  /**
+   * Model quality for the owner: feedback counts and the false-positive rate among events the owner
+   * judged, events per day and the risk distribution over the last `days` days.
+   */
+  async quality(cameraId: string, days = 7) {
+    const counts = await this.counts(cameraId);
+    const judged = counts.falsePositives + counts.confirmed;
+    const stats = await this.repo.cameraEventStats(cameraId, this.now() - days * 86_400_000);
+    const total = Object.values(stats.levels).reduce((a, b) => a + b, 0);
+    return {
+      ...counts,
+      days,
+      falsePositiveRate: judged === 0 ? null : counts.falsePositives / judged,
+      events: total,
+      eventsPerDay: total / days,
+      byDay: stats.days,
+      riskDistribution: stats.levels,
+    };
+  }
+
   async counts(cameraId: string) {
     const counts = await this.repo.feedbackCounts(cameraId);
     const rules = await this.repo.activeRules(cameraId, this.now());

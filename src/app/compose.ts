@@ -41,6 +41,7 @@ import { detectorSpec } from '../vision/detector-factory.js';
 import { registerBaselineJobs } from '../baseline/baseline-module.js';
 import { registerAnalysisJobs, type AnalysisModule } from '../analysis/analysis-module.js';
 import { registerModelJobs, type ModelsModule } from '../models/models-module.js';
+import { registerCapabilityMetrics } from '../telemetry/capability-metrics.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
@@ -123,7 +124,7 @@ export async function composeService(
     const bus = new DomainEventBus();
     const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
     const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
-    const buildAnalysis = registerAnalysisJobs(config, database.db, blobStore, registry, events.repository);
+    const buildAnalysis = registerAnalysisJobs(config, database.db, blobStore, registry, events.repository, metrics);
     const buildModels = registerModelJobs(config, database.db, blobStore, registry);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
@@ -193,6 +194,13 @@ export async function composeService(
     const clipService = events.clips(queue, edges.cameraAccess);
     const analysis = buildAnalysis(queue, vision, baseline, ingestService, log.child({ component: 'analysis' }));
     const models = buildModels(edges, scheduler, health);
+    registerCapabilityMetrics(metrics, {
+      analysis: analysis.repository,
+      models: models.repository,
+      assignments: models.assignments,
+      detector: vision,
+      health,
+    });
     edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
 
     metrics.gauge(

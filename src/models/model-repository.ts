@@ -139,6 +139,13 @@ export class ModelRepository {
     return row !== undefined;
   }
 
+  /** Cameras that ever had a model assigned. */
+  async camerasWithModels(): Promise<string[]> {
+    return (
+      await this.db.selectFrom('camera_models').select('camera_id').distinct().orderBy('camera_id').execute()
+    ).map((r) => r.camera_id);
+  }
+
   camerasOfEdge(edgeId: string) {
     return this.db
       .selectFrom('cameras')

@@ -56,6 +56,6 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
         minTriggerRatePerHour: config.models.minTriggerRatePerHour,
       }),
     );
-    return { catalog, deployments, assignments, status, audit };
+    return { catalog, deployments, assignments, status, audit, repository: repo };
   };
 }

@@ -55,6 +55,8 @@ export class HealthService {
   ) {}
 
   private readonly cameraChecks: CameraHealthCheck[] = [];
+  /** The last evaluation, for /metrics (evaluated every minute by the health job). */
+  latest: HealthTree | undefined;
 
   /** Other capabilities add per-camera reasons (e.g. the model failing on the edge). */
   addCameraCheck(check: CameraHealthCheck): void {
@@ -157,7 +159,8 @@ export class HealthService {
       ...tree.flatMap((e) => e.cameras.map((c) => c.status)),
     ]);
     await this.recordTransitions(now, overall, service, tree);
-    return { status: overall, at: new Date(now).toISOString(), service, edges: tree };
+    this.latest = { status: overall, at: new Date(now).toISOString(), service, edges: tree };
+    return this.latest;
   }
 
   async transitions(

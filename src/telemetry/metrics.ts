@@ -13,6 +13,7 @@ export class ServiceMetrics {
   readonly grpcDuration: Histogram<'service' | 'method' | 'code'>;
   readonly jobDuration: Histogram<'type'>;
   readonly dependencyUp: Gauge<'dependency'>;
+  readonly analysisDuration: Histogram<'outcome'>;
 
   constructor(version: string) {
     collectDefaultMetrics({ register: this.registry });
@@ -64,6 +65,13 @@ export class ServiceMetrics {
       name: 'uservm_dependency_up',
       help: 'Whether a dependency answered its last readiness check (1) or not (0).',
       labelNames: ['dependency'],
+      registers: [this.registry],
+    });
+    this.analysisDuration = new Histogram({
+      name: 'uservm_event_analysis_seconds',
+      help: 'Time from accepting an event to its report (queueing included), by outcome.',
+      labelNames: ['outcome'],
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers: [this.registry],
     });
   }

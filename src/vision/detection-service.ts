@@ -30,6 +30,11 @@ export class DetectionService {
     ));
   }
 
+  /** Busy share of the inference workers (0 before the first request). */
+  utilisation(): number {
+    return this.pool ? this.pool.busyCount / this.pool.size : 0;
+  }
+
   detect(req: DetectRequest): Promise<DetectResult> {
     return this.workers().run<DetectResult>('detect', req);
   }
