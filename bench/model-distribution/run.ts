@@ -20,10 +20,8 @@ import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.
 import { ModelService } from '../../src/gen/guardian/edge/v1/models_pb.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createBlobStore } from '../../src/storage/create-blob-store.js';
-import { newId } from '../../src/db/ids.js';
-import { initParameters } from '../../src/training/cae-parameters.js';
-import { exportCaeToOnnx } from '../../src/training/onnx-export.js';
-import { buildMetadata, storeModelPackage } from '../../src/training/model-package.js';
+import { storeModelPackage } from '../../src/training/model-package.js';
+import { buildTestPackage } from '../../src/test-support/models.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,35 +67,16 @@ async function loopbackMBps(bytes: Buffer): Promise<number> {
 }
 
 // A ~12 MB model package, written into the service's store before it starts.
-const arch = { inputHeight: 64, inputWidth: 64, channels: [16, 32, 64], latentDim: 384, kernelSize: 3 };
-const modelId = newId();
-const onnx = exportCaeToOnnx(arch, initParameters(arch, 1));
-const store = createBlobStore(loadConfig({ env: {}, file: config }));
-await storeModelPackage(
-  store,
-  buildMetadata({
-    model_id: modelId,
-    version: '1.0.0',
-    camera_id: '',
-    framework: 'bench',
-    architecture: arch,
-    threshold: 0.01,
-    threshold_rule: { rule: 'percentile', percentile: 99, source: 'normal_rule' },
-    dataset_id: '',
-    training_job_id: '',
-    trained_at: new Date().toISOString(),
-    metrics: {},
-    export_validation: {
-      images: 0,
-      maxDiff: { recon: 0, score: 0, errorMap: 0 },
-      maxAbsDiff: 0,
-      tolerance: 1e-4,
-      passed: true,
-    },
-    onnx,
-  }),
+const {
+  id: modelId,
+  metadata,
   onnx,
-);
+} = buildTestPackage({
+  version: '1.0.0',
+  framework: 'bench',
+  arch: { inputHeight: 64, inputWidth: 64, channels: [16, 32, 64], latentDim: 384, kernelSize: 3 },
+});
+await storeModelPackage(createBlobStore(loadConfig({ env: {}, file: config })), metadata, onnx);
 const sha = createHash('sha256').update(onnx).digest('hex');
 
 const issued = JSON.parse(

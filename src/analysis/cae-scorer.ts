@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/database.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { readBlob } from '../storage/read-blob.js';
 import { createSession, ort } from '../ml/onnx-runtime.js';
 import { MODELS_BUCKET } from '../training/model-package.js';
 import type { Box } from '../vision/types.js';
@@ -57,9 +58,7 @@ export class CaeScorer {
         const meta = JSON.parse(row.metadata ?? '{}') as {
           input?: { shape?: [unknown, number, number, number] };
         };
-        const read = await this.blobs.get(MODELS_BUCKET, `${id}/model.onnx`);
-        const chunks: Buffer[] = [];
-        for await (const c of read.stream) chunks.push(c as Buffer);
+        const onnx = await readBlob(this.blobs, MODELS_BUCKET, `${id}/model.onnx`);
         const [, , height, width] = meta.input?.shape ?? [0, 3, 128, 128];
         return {
           id,
@@ -67,7 +66,7 @@ export class CaeScorer {
           threshold: row.threshold ?? 0,
           width,
           height,
-          session: await createSession(Buffer.concat(chunks)),
+          session: await createSession(onnx),
         };
       })();
       p.catch(() => this.sessions.delete(id));

@@ -9,6 +9,7 @@ import { newId } from '../db/ids.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { DATASETS_BUCKET } from '../datasets/dataset-service.js';
+import { readBlob } from '../storage/read-blob.js';
 import type { DetectionService } from '../vision/detection-service.js';
 import type { Detection } from '../vision/types.js';
 import type { BaselineRepository, BaselineRow } from './baseline-repository.js';
@@ -36,13 +37,6 @@ export interface BuildReport {
   snapshots: number;
   detected: number;
   reused: number;
-}
-
-async function readAll(blobs: BlobStore, key: string): Promise<Buffer> {
-  const read = await blobs.get(DATASETS_BUCKET, key);
-  const chunks: Buffer[] = [];
-  for await (const c of read.stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export class BaselineService {
@@ -93,7 +87,9 @@ export class BaselineService {
       if (signal?.aborted) throw new AppError('cancelled', 'baseline build was cancelled');
       await Promise.all(
         todo.slice(i, i + concurrency).map(async (s) => {
-          const result = await this.detection.detect({ image: await readAll(this.blobs, s.blobKey) });
+          const result = await this.detection.detect({
+            image: await readBlob(this.blobs, DATASETS_BUCKET, s.blobKey),
+          });
           cached.set(s.id, result.detections);
           await this.repo.saveDetections(s.id, this.detectorKey, result.detections, this.now());
           progress(++done, todo.length);
@@ -143,7 +139,7 @@ export class BaselineService {
     const snapshots = await this.repo.normalSnapshots(cameraId);
     const last = snapshots.at(-1);
     if (!last) throw new AppError('not_found', `camera ${cameraId} has no normal snapshots`);
-    return readAll(this.blobs, last.blobKey);
+    return readBlob(this.blobs, DATASETS_BUCKET, last.blobKey);
   }
 }
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { newId } from '../db/ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { readBlob } from '../storage/read-blob.js';
 import { BUILTIN_LABELS, assertCameraId, assertLabel } from '../edges/names.js';
 import type { CameraRepository } from '../edges/camera-repository.js';
 import type { DomainEventBus } from '../app/domain-events.js';
@@ -195,11 +196,8 @@ export class DatasetService {
     return this.repo.snapshots(datasetId, label);
   }
 
-  async readSnapshot(row: SnapshotRow): Promise<Buffer> {
-    const read = await this.blobs.get(DATASETS_BUCKET, row.blob_key);
-    const chunks: Buffer[] = [];
-    for await (const chunk of read.stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  readSnapshot(row: SnapshotRow): Promise<Buffer> {
+    return readBlob(this.blobs, DATASETS_BUCKET, row.blob_key);
   }
 
   async setQuota(id: string, quotaBytes: number | null): Promise<DatasetView> {

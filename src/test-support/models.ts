@@ -5,11 +5,13 @@ import type { CaeArchitecture } from '../training/cae-architecture.js';
 import { buildMetadata, storeModelPackage } from '../training/model-package.js';
 import { exportCaeToOnnx } from '../training/onnx-export.js';
 
-/** A real CAE ONNX package (random weights), stored and registered through the catalog. */
-export async function registerTestModel(
-  service: Service,
-  opts: { version: string; cameraId?: string | null; arch?: CaeArchitecture },
-): Promise<string> {
+/** A real CAE ONNX package with random weights, and its metadata (not stored). */
+export function buildTestPackage(opts: {
+  version: string;
+  cameraId?: string | null;
+  arch?: CaeArchitecture;
+  framework?: string;
+}) {
   const arch = opts.arch ?? {
     inputHeight: 32,
     inputWidth: 32,
@@ -18,13 +20,12 @@ export async function registerTestModel(
     kernelSize: 3,
   };
   const id = newId();
-  const params = initParameters(arch, 1);
-  const onnx = exportCaeToOnnx(arch, params);
+  const onnx = exportCaeToOnnx(arch, initParameters(arch, 1));
   const metadata = buildMetadata({
     model_id: id,
     version: opts.version,
     camera_id: opts.cameraId ?? '',
-    framework: 'test',
+    framework: opts.framework ?? 'test',
     architecture: arch,
     threshold: 0.01,
     threshold_rule: { rule: 'percentile', percentile: 99, source: 'normal_rule' },
@@ -41,6 +42,15 @@ export async function registerTestModel(
     },
     onnx,
   });
+  return { id, metadata, onnx };
+}
+
+/** A test package stored and registered through the catalog. */
+export async function registerTestModel(
+  service: Service,
+  opts: { version: string; cameraId?: string | null; arch?: CaeArchitecture },
+): Promise<string> {
+  const { id, metadata, onnx } = buildTestPackage(opts);
   await storeModelPackage(service.blobStore, metadata, onnx);
   await service.models.catalog.register(id, 'test');
   return id;
