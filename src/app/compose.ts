@@ -30,6 +30,7 @@ import { HealthService } from '../telemetry/health-service.js';
 import { LatestTelemetry } from '../telemetry/latest-telemetry.js';
 import { registerEdgeMetrics } from '../telemetry/edge-metrics.js';
 import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
+import { RollupRepository } from '../telemetry/rollup-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
 import { telemetryHandlers } from '../edge-api/handlers/telemetry.js';
@@ -112,8 +113,9 @@ export async function composeService(
     const registry = new JobRegistry();
     options.registerJobs?.(registry);
     const events = createEventsModule(config, database.db, blobStore, registry, log);
-    const telemetryRepo = new TelemetryRepository(database.db);
-    registry.register(telemetryRollupJob(telemetryRepo, config.telemetry));
+    const telemetryRepo = new TelemetryRepository(database.db, config.telemetry.rollupStepSeconds);
+    const rollupRepo = new RollupRepository(database.db);
+    registry.register(telemetryRollupJob({ samples: telemetryRepo, rollups: rollupRepo }, config.telemetry));
     // Health needs services composed later; the job resolves it when it runs.
     const late: { health?: HealthService } = {};
     registry.register({
@@ -160,7 +162,7 @@ export async function composeService(
     registerEdgeMetrics(metrics, latestTelemetry);
     bus.subscribe('edge.revoked', ({ edgeId }) => latestTelemetry.forget(edgeId));
     const telemetry = new TelemetryService(
-      telemetryRepo,
+      { samples: telemetryRepo, rollups: rollupRepo },
       edges.cameraAccess,
       config.telemetry,
       latestTelemetry,

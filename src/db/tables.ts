@@ -34,8 +34,12 @@ import type {
 import type {
   JobsTable,
   AuditLogTable,
-  TelemetrySamplesTable,
-  TelemetryRollupsTable,
+  TelemetrySeriesTable,
+  TelemetryEdgeSamplesTable,
+  TelemetryCameraSamplesTable,
+  TelemetryBucketsTable,
+  TelemetryRollupStateTable,
+  TelemetryRollupDirtyTable,
   HealthTransitionsTable,
   SchemaMigrationsTable,
 } from './tables/operations.js';
@@ -68,8 +72,12 @@ export interface DB {
   event_findings: EventFindingsTable;
   archive_objects: ArchiveObjectsTable;
   storage_usage: StorageUsageTable;
-  telemetry_samples: TelemetrySamplesTable;
-  telemetry_rollups: TelemetryRollupsTable;
+  telemetry_series: TelemetrySeriesTable;
+  telemetry_edge_samples: TelemetryEdgeSamplesTable;
+  telemetry_camera_samples: TelemetryCameraSamplesTable;
+  telemetry_buckets: TelemetryBucketsTable;
+  telemetry_rollup_state: TelemetryRollupStateTable;
+  telemetry_rollup_dirty: TelemetryRollupDirtyTable;
   health_transitions: HealthTransitionsTable;
   feedback: FeedbackTable;
   suppression_rules: SuppressionRulesTable;

@@ -1,4 +1,23 @@
-import type { RollupRow, SampleRow } from './telemetry-repository.js';
+/** A raw sample of one series (an edge, or one of its cameras). */
+export interface SeriesSample {
+  seriesId: number;
+  at: number;
+  metrics: Record<string, unknown>;
+}
+
+export interface MetricSummary {
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+/** One bucket of one series: each numeric metric summarised. */
+export interface SeriesBucket {
+  seriesId: number;
+  bucketStart: number;
+  metrics: Record<string, MetricSummary>;
+}
 
 /** Numeric leaves of a metrics object as dotted paths: {temperaturesC: {cpu: 51}} -> temperaturesC.cpu. */
 export function numericLeaves(metrics: Record<string, unknown>, prefix = ''): [string, number][] {
@@ -12,19 +31,19 @@ export function numericLeaves(metrics: Record<string, unknown>, prefix = ''): [s
 }
 
 /**
- * Downsamples raw samples into fixed buckets of `stepSeconds` per edge and camera: for each numeric
- * metric, its average, minimum, maximum and sample count. Booleans (online) count as 0/1, so their
- * average is the share of the bucket they were true.
+ * Downsamples raw samples into fixed buckets of `stepSeconds` per series: for each numeric metric,
+ * its average, minimum, maximum and sample count. Booleans (online) count as 0/1, so their average
+ * is the share of the bucket they were true.
  */
-export function rollUp(samples: SampleRow[], stepSeconds: number): RollupRow[] {
+export function rollUp(samples: SeriesSample[], stepSeconds: number): SeriesBucket[] {
   const stepMs = stepSeconds * 1000;
-  const buckets = new Map<string, RollupRow>();
+  const buckets = new Map<string, SeriesBucket>();
   for (const s of samples) {
     const bucketStart = Math.floor(s.at / stepMs) * stepMs;
-    const key = `${s.edgeId}\u0000${s.cameraId}\u0000${bucketStart}`;
+    const key = `${s.seriesId}:${bucketStart}`;
     let row = buckets.get(key);
     if (!row) {
-      row = { edgeId: s.edgeId, cameraId: s.cameraId, bucketStart, stepSeconds, metrics: {} };
+      row = { seriesId: s.seriesId, bucketStart, metrics: {} };
       buckets.set(key, row);
     }
     for (const [name, value] of numericLeaves(s.metrics)) {

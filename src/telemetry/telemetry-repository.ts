@@ -1,146 +1,235 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { Selectable } from 'kysely';
+import type { TelemetryCameraSamplesTable, TelemetryEdgeSamplesTable } from '../db/tables/operations.js';
 
+/** A stored sample as the API shows it ('' is the edge itself). */
 export interface SampleRow {
   edgeId: string;
-  /** '' for the edge itself. */
   cameraId: string;
   at: number;
   metrics: Record<string, unknown>;
 }
 
-export interface RollupRow {
-  edgeId: string;
-  cameraId: string;
-  bucketStart: number;
-  stepSeconds: number;
-  metrics: Record<string, { avg: number; min: number; max: number; count: number }>;
+export interface EdgeSampleValues {
+  cpuPercent: number;
+  memoryUsedBytes: number;
+  memoryTotalBytes: number;
+  diskUsedBytes: number;
+  diskTotalBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  temperaturesC: Record<string, number>;
+  eventQueueLength: number;
+  softwareVersion: string;
 }
 
-/** Raw edge telemetry samples and their downsampled rollups. */
+export interface CameraSampleValues {
+  cameraId: string;
+  online: boolean;
+  fps: number;
+  lastFrameAt: number | null;
+  inferenceLatencyMs: number;
+  triggerRatePerHour: number;
+  modelVersion: string;
+}
+
+/** One report's samples, in the series they belong to. */
+export interface ReportSamples {
+  edgeId: string;
+  at: number;
+  edge: EdgeSampleValues;
+  cameras: CameraSampleValues[];
+}
+
+type EdgeRow = Selectable<TelemetryEdgeSamplesTable>;
+type CameraRow = Selectable<TelemetryCameraSamplesTable>;
+
+/**
+ * Raw edge telemetry: one integer series per (edge, camera), samples in typed columns clustered by
+ * (series, time). A report with the same time as a stored one replaces it (a retried call).
+ */
 export class TelemetryRepository {
-  constructor(private readonly db: Db) {}
+  /** `${edgeId}\0${cameraId}` -> series id; ids are never reused (AUTOINCREMENT). */
+  private readonly seriesIds = new Map<string, number>();
 
-  async insertSamples(rows: SampleRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db
-      .insertInto('telemetry_samples')
-      .values(
-        rows.map((r) => ({
-          edge_id: r.edgeId,
-          camera_id: r.cameraId || null,
-          at: r.at,
-          metrics: JSON.stringify(r.metrics),
-        })),
-      )
-      .execute();
+  constructor(
+    private readonly db: Db,
+    /** The rollup step: a sample older than the rollup watermark marks its bucket for recomputing. */
+    private readonly rollupStepSeconds: number,
+  ) {}
+
+  async insertReport(report: ReportSamples): Promise<void> {
+    try {
+      await this.insertOnce(report);
+    } catch (err) {
+      // A cached series of an edge deleted meanwhile: forget the cache and resolve again once.
+      if (!/FOREIGN KEY/.test((err as Error).message)) throw err;
+      this.seriesIds.clear();
+      await this.insertOnce(report);
+    }
   }
 
-  async samples(edgeId: string, from: number, to: number): Promise<SampleRow[]> {
-    const rows = await this.db
-      .selectFrom('telemetry_samples')
-      .selectAll()
-      .where('edge_id', '=', edgeId)
-      .where('at', '>=', from)
-      .where('at', '<', to)
-      .orderBy('at')
-      .execute();
-    return rows.map(toSample);
-  }
-
-  async latest(edgeId: string): Promise<SampleRow[]> {
-    const last = await this.db
-      .selectFrom('telemetry_samples')
-      .select((eb) => eb.fn.max<number>('at').as('at'))
-      .where('edge_id', '=', edgeId)
-      .executeTakeFirst();
-    if (!last?.at) return [];
-    return this.samples(edgeId, last.at, last.at + 1);
-  }
-
-  /** Samples in [from, to) of every edge, for rolling up. */
-  async samplesBetween(from: number, to: number): Promise<SampleRow[]> {
-    const rows = await this.db
-      .selectFrom('telemetry_samples')
-      .selectAll()
-      .where('at', '>=', from)
-      .where('at', '<', to)
-      .orderBy('at')
-      .execute();
-    return rows.map(toSample);
-  }
-
-  /** Writes rollups; a bucket computed again replaces the earlier one (idempotent). */
-  async upsertRollups(rows: RollupRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  private async insertOnce(r: ReportSamples): Promise<void> {
+    const edgeSeries = await this.seriesId(r.edgeId, '');
+    const cameraSeries = await Promise.all(r.cameras.map((c) => this.seriesId(r.edgeId, c.cameraId)));
+    const e = r.edge;
     await this.db.transaction().execute(async (trx) => {
-      for (const r of rows) {
-        const values = {
-          edge_id: r.edgeId,
-          camera_id: r.cameraId,
-          bucket_start: r.bucketStart,
-          step_seconds: r.stepSeconds,
-          metrics: JSON.stringify(r.metrics),
-        };
+      await trx
+        .replaceInto('telemetry_edge_samples')
+        .values({
+          series_id: edgeSeries,
+          at: r.at,
+          cpu_percent: e.cpuPercent,
+          memory_used_bytes: e.memoryUsedBytes,
+          memory_total_bytes: e.memoryTotalBytes,
+          disk_used_bytes: e.diskUsedBytes,
+          disk_total_bytes: e.diskTotalBytes,
+          network_rx_bytes: e.networkRxBytes,
+          network_tx_bytes: e.networkTxBytes,
+          event_queue_length: e.eventQueueLength,
+          temperatures_c: Object.keys(e.temperaturesC).length ? JSON.stringify(e.temperaturesC) : null,
+          software_version: e.softwareVersion,
+        })
+        .execute();
+      if (r.cameras.length > 0)
         await trx
-          .insertInto('telemetry_rollups')
-          .values(values)
-          .onConflict((oc) =>
-            oc
-              .columns(['edge_id', 'camera_id', 'step_seconds', 'bucket_start'])
-              .doUpdateSet({ metrics: values.metrics }),
+          .replaceInto('telemetry_camera_samples')
+          .values(
+            r.cameras.map((c, i) => ({
+              series_id: cameraSeries[i]!,
+              at: r.at,
+              online: c.online ? 1 : 0,
+              fps: c.fps,
+              last_frame_at: c.lastFrameAt,
+              inference_latency_ms: c.inferenceLatencyMs,
+              trigger_rate_per_hour: c.triggerRatePerHour,
+              model_version: c.modelVersion,
+            })),
           )
           .execute();
-      }
+      // A late sample (its bucket already rolled up) marks that bucket of each series to redo.
+      const stepMs = this.rollupStepSeconds * 1000;
+      const bucket = Math.floor(r.at / stepMs) * stepMs;
+      const series = [edgeSeries, ...cameraSeries];
+      await sql`INSERT OR IGNORE INTO telemetry_rollup_dirty (series_id, bucket_start)
+        SELECT value, ${bucket} FROM json_each(${JSON.stringify(series)})
+        WHERE EXISTS (SELECT 1 FROM telemetry_rollup_state
+                      WHERE step_seconds = ${this.rollupStepSeconds} AND rolled_until > ${r.at})`.execute(
+        trx,
+      );
     });
   }
 
-  async rollups(edgeId: string, stepSeconds: number, from: number, to: number): Promise<RollupRow[]> {
-    const rows = await this.db
-      .selectFrom('telemetry_rollups')
-      .selectAll()
-      .where('edge_id', '=', edgeId)
-      .where('step_seconds', '=', stepSeconds)
-      .where('bucket_start', '>=', from)
-      .where('bucket_start', '<', to)
-      .orderBy('bucket_start')
+  private async seriesId(edgeId: string, cameraId: string): Promise<number> {
+    const key = `${edgeId}\u0000${cameraId}`;
+    const cached = this.seriesIds.get(key);
+    if (cached !== undefined) return cached;
+    await this.db
+      .insertInto('telemetry_series')
+      .values({ edge_id: edgeId, camera_id: cameraId })
+      .onConflict((oc) => oc.doNothing())
       .execute();
-    return rows.map((r) => ({
-      edgeId: r.edge_id,
-      cameraId: r.camera_id,
-      bucketStart: r.bucket_start,
-      stepSeconds: r.step_seconds,
-      metrics: JSON.parse(r.metrics),
-    }));
+    const row = await this.db
+      .selectFrom('telemetry_series')
+      .select('id')
+      .where('edge_id', '=', edgeId)
+      .where('camera_id', '=', cameraId)
+      .executeTakeFirstOrThrow();
+    this.seriesIds.set(key, row.id);
+    return row.id;
+  }
+
+  /** An edge's samples (its own and its cameras') in [from, to), oldest first. */
+  async samples(edgeId: string, from: number, to: number): Promise<SampleRow[]> {
+    const edgeRows = await this.db
+      .selectFrom('telemetry_edge_samples as t')
+      .innerJoin('telemetry_series as s', 's.id', 't.series_id')
+      .selectAll('t')
+      .select('s.camera_id')
+      .where('s.edge_id', '=', edgeId)
+      .where('t.at', '>=', from)
+      .where('t.at', '<', to)
+      .execute();
+    const cameraRows = await this.db
+      .selectFrom('telemetry_camera_samples as t')
+      .innerJoin('telemetry_series as s', 's.id', 't.series_id')
+      .selectAll('t')
+      .select('s.camera_id')
+      .where('s.edge_id', '=', edgeId)
+      .where('t.at', '>=', from)
+      .where('t.at', '<', to)
+      .execute();
+    return [
+      ...edgeRows.map((r) => ({ edgeId, cameraId: '', at: r.at, metrics: edgeMetrics(r) })),
+      ...cameraRows.map((r) => ({ edgeId, cameraId: r.camera_id, at: r.at, metrics: cameraMetrics(r) })),
+    ].sort((a, b) => a.at - b.at || a.cameraId.localeCompare(b.cameraId));
+  }
+
+  /** The samples of an edge's most recent report. */
+  async latest(edgeId: string): Promise<SampleRow[]> {
+    const last = await this.db
+      .selectFrom('telemetry_edge_samples as t')
+      .innerJoin('telemetry_series as s', 's.id', 't.series_id')
+      .select('t.at')
+      .where('s.edge_id', '=', edgeId)
+      .where('s.camera_id', '=', '')
+      .orderBy('t.at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!last) return [];
+    return this.samples(edgeId, last.at, last.at + 1);
   }
 
   async oldestSampleAt(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('telemetry_samples')
-      .select((eb) => eb.fn.min<number>('at').as('at'))
-      .executeTakeFirst();
-    return row?.at ?? null;
+    const row = await sql<{ at: number | null }>`SELECT min(at) AS at FROM (
+        SELECT (SELECT min(at) FROM telemetry_edge_samples WHERE series_id = s.id) AS at FROM telemetry_series s
+        UNION ALL
+        SELECT (SELECT min(at) FROM telemetry_camera_samples WHERE series_id = s.id) FROM telemetry_series s)`.execute(
+      this.db,
+    );
+    return row.rows[0]?.at ?? null;
   }
 
+  /** Deletes raw samples before `cutoff`, series by series (each a range of the primary key). */
   async deleteSamplesBefore(cutoff: number): Promise<number> {
-    const res = await this.db.deleteFrom('telemetry_samples').where('at', '<', cutoff).executeTakeFirst();
-    return Number(res.numDeletedRows);
-  }
-
-  async deleteRollupsBefore(cutoff: number): Promise<number> {
-    const res = await this.db
-      .deleteFrom('telemetry_rollups')
-      .where('bucket_start', '<', cutoff)
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+    let deleted = 0;
+    for (const table of ['telemetry_edge_samples', 'telemetry_camera_samples'] as const) {
+      const res = await this.db
+        .deleteFrom(table)
+        .where('series_id', 'in', (eb) => eb.selectFrom('telemetry_series').select('id'))
+        .where('at', '<', cutoff)
+        .executeTakeFirst();
+      deleted += Number(res.numDeletedRows);
+    }
+    return deleted;
   }
 }
 
-/** A stored sample row as the service sees it ('' is the edge itself). */
-function toSample(r: { edge_id: string; camera_id: string | null; at: number; metrics: string }): SampleRow {
+/** The metrics object of an edge sample, as reports name them. */
+export function edgeMetrics(r: EdgeRow): Record<string, unknown> {
   return {
-    edgeId: r.edge_id,
-    cameraId: r.camera_id ?? '',
-    at: r.at,
-    metrics: JSON.parse(r.metrics) as Record<string, unknown>,
+    cpuPercent: r.cpu_percent,
+    memoryUsedBytes: r.memory_used_bytes,
+    memoryTotalBytes: r.memory_total_bytes,
+    diskUsedBytes: r.disk_used_bytes,
+    diskTotalBytes: r.disk_total_bytes,
+    networkRxBytes: r.network_rx_bytes,
+    networkTxBytes: r.network_tx_bytes,
+    temperaturesC: r.temperatures_c ? (JSON.parse(r.temperatures_c) as Record<string, number>) : {},
+    eventQueueLength: r.event_queue_length,
+    softwareVersion: r.software_version,
+  };
+}
+
+/** The metrics object of a camera sample, as reports name them. */
+export function cameraMetrics(r: CameraRow): Record<string, unknown> {
+  return {
+    online: r.online === 1,
+    fps: r.fps,
+    lastFrameAt: r.last_frame_at,
+    inferenceLatencyMs: r.inference_latency_ms,
+    triggerRatePerHour: r.trigger_rate_per_hour,
+    modelVersion: r.model_version,
   };
 }

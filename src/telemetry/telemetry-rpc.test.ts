@@ -105,7 +105,13 @@ describe('edge telemetry', () => {
       assert.equal(err.code, code, JSON.stringify(Object.keys(over)));
       assert.match(err.rawMessage, message);
     }
-    const rows = await ctx.service.database.db.selectFrom('telemetry_samples').select('at').execute();
-    assert.equal(rows.length, 2, 'only the valid report (edge + one camera) was stored');
+    const { db } = ctx.service.database;
+    const edgeRows = await db.selectFrom('telemetry_edge_samples').select('at').execute();
+    const cameraRows = await db.selectFrom('telemetry_camera_samples').select('at').execute();
+    assert.equal(
+      edgeRows.length + cameraRows.length,
+      2,
+      'only the valid report (edge + one camera) was stored',
+    );
   });
 });

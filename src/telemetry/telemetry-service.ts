@@ -2,7 +2,8 @@ import type { CameraAccess } from '../edges/camera-access.js';
 import type { EdgeIdentity } from '../edges/edge-identity.js';
 import { AppError } from '../errors/app-error.js';
 import type { LatestTelemetry } from './latest-telemetry.js';
-import type { RollupRow, SampleRow, TelemetryRepository } from './telemetry-repository.js';
+import type { RollupRepository, RollupRow } from './rollup-repository.js';
+import type { SampleRow, TelemetryRepository } from './telemetry-repository.js';
 
 export interface EdgeTelemetry {
   at: number;
@@ -37,7 +38,7 @@ const MAX_AGE_MS = 24 * 3_600_000;
  */
 export class TelemetryService {
   constructor(
-    private readonly repo: TelemetryRepository,
+    private readonly repos: { samples: TelemetryRepository; rollups: RollupRepository },
     private readonly access: CameraAccess,
     private readonly settings: { rollupStepSeconds: number; rawRetentionHours: number },
     private readonly latest: LatestTelemetry,
@@ -72,39 +73,23 @@ export class TelemetryService {
       if (!(c.triggerRatePerHour >= 0 && c.triggerRatePerHour < 1e6))
         bad('cameras.trigger_rate_per_hour', `${c.cameraId}: must be >= 0`);
     }
-    const rows: SampleRow[] = [
-      {
-        edgeId: identity.edgeId,
-        cameraId: '',
-        at,
-        metrics: {
-          cpuPercent: t.cpuPercent,
-          memoryUsedBytes: t.memoryUsedBytes,
-          memoryTotalBytes: t.memoryTotalBytes,
-          diskUsedBytes: t.diskUsedBytes,
-          diskTotalBytes: t.diskTotalBytes,
-          networkRxBytes: t.networkRxBytes,
-          networkTxBytes: t.networkTxBytes,
-          temperaturesC: t.temperaturesC,
-          eventQueueLength: t.eventQueueLength,
-          softwareVersion: t.softwareVersion.slice(0, 64),
-        },
+    await this.repos.samples.insertReport({
+      edgeId: identity.edgeId,
+      at,
+      edge: {
+        cpuPercent: t.cpuPercent,
+        memoryUsedBytes: t.memoryUsedBytes,
+        memoryTotalBytes: t.memoryTotalBytes,
+        diskUsedBytes: t.diskUsedBytes,
+        diskTotalBytes: t.diskTotalBytes,
+        networkRxBytes: t.networkRxBytes,
+        networkTxBytes: t.networkTxBytes,
+        temperaturesC: t.temperaturesC,
+        eventQueueLength: t.eventQueueLength,
+        softwareVersion: t.softwareVersion.slice(0, 64),
       },
-      ...t.cameras.map((c) => ({
-        edgeId: identity.edgeId,
-        cameraId: c.cameraId,
-        at,
-        metrics: {
-          online: c.online,
-          fps: c.fps,
-          lastFrameAt: c.lastFrameAt,
-          inferenceLatencyMs: c.inferenceLatencyMs,
-          triggerRatePerHour: c.triggerRatePerHour,
-          modelVersion: c.modelVersion.slice(0, 64),
-        },
-      })),
-    ];
-    await this.repo.insertSamples(rows);
+      cameras: t.cameras.map((c) => ({ ...c, modelVersion: c.modelVersion.slice(0, 64) })),
+    });
     this.latest.set(identity.edgeId, {
       at,
       cpuPercent: t.cpuPercent,
@@ -136,16 +121,16 @@ export class TelemetryService {
     stepSeconds: number,
   ): Promise<{ latest: SampleRow[]; source: 'raw' | 'rollup'; raw: SampleRow[]; rollups: RollupRow[] }> {
     if (!(to > from)) throw new AppError('validation_failed', '`to` must be after `from`');
-    const latest = await this.repo.latest(edgeId);
+    const latest = await this.repos.samples.latest(edgeId);
     const rawFrom = this.now() - this.settings.rawRetentionHours * 3_600_000;
     if (stepSeconds < this.settings.rollupStepSeconds && from >= rawFrom) {
-      return { latest, source: 'raw', raw: await this.repo.samples(edgeId, from, to), rollups: [] };
+      return { latest, source: 'raw', raw: await this.repos.samples.samples(edgeId, from, to), rollups: [] };
     }
     return {
       latest,
       source: 'rollup',
       raw: [],
-      rollups: await this.repo.rollups(edgeId, this.settings.rollupStepSeconds, from, to),
+      rollups: await this.repos.rollups.buckets(edgeId, this.settings.rollupStepSeconds, from, to),
     };
   }
 }

@@ -1,4 +1,5 @@
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_telemetry_typed.js';
 
 export interface Migration {
   /** Sortable, never renamed once released. */
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Forward-only: a released migration is never edited; changes come as new entries. */
-export const MIGRATIONS: Migration[] = [{ id: '0001_initial', up: m0001.up }];
+export const MIGRATIONS: Migration[] = [
+  { id: '0001_initial', up: m0001.up },
+  { id: '0002_telemetry_typed', up: m0002.up },
+];

@@ -37,19 +37,54 @@ export interface AuditLogTable {
   details: Json | null;
 }
 
-export interface TelemetrySamplesTable {
+export interface TelemetrySeriesTable {
+  id: Generated<number>;
   edge_id: string;
-  camera_id: string | null;
+  /** '' for the edge itself. */
+  camera_id: string;
+}
+
+export interface TelemetryEdgeSamplesTable {
+  series_id: number;
   at: Ms;
+  cpu_percent: number;
+  memory_used_bytes: number;
+  memory_total_bytes: number;
+  disk_used_bytes: number;
+  disk_total_bytes: number;
+  network_rx_bytes: number;
+  network_tx_bytes: number;
+  event_queue_length: number;
+  temperatures_c: Json | null;
+  software_version: string;
+}
+
+export interface TelemetryCameraSamplesTable {
+  series_id: number;
+  at: Ms;
+  online: Flag;
+  fps: number;
+  last_frame_at: Ms | null;
+  inference_latency_ms: number;
+  trigger_rate_per_hour: number;
+  model_version: string;
+}
+
+export interface TelemetryBucketsTable {
+  series_id: number;
+  step_seconds: number;
+  bucket_start: Ms;
   metrics: Json;
 }
 
-export interface TelemetryRollupsTable {
-  edge_id: string;
-  camera_id: Generated<string>;
-  bucket_start: Ms;
+export interface TelemetryRollupStateTable {
   step_seconds: number;
-  metrics: Json;
+  rolled_until: Ms;
+}
+
+export interface TelemetryRollupDirtyTable {
+  series_id: number;
+  bucket_start: Ms;
 }
 
 export interface HealthTransitionsTable {
