@@ -24,6 +24,15 @@ function peerOf(socket: TLSSocket, key: object): PeerCertificate {
   return peer;
 }
 
+/**
+ * HTTP/2 receive windows. The defaults (64 KiB per stream and per connection) make an uploading
+ * edge wait for a WINDOW_UPDATE every 64 KiB, which caps clip and dataset uploads far below the
+ * link. Larger windows let that much unread data queue per stream/connection, so they also bound
+ * the memory a slow handler can be made to hold.
+ */
+const STREAM_WINDOW_BYTES = 1024 * 1024;
+const SESSION_WINDOW_BYTES = 4 * 1024 * 1024;
+
 export interface EdgeApiServerOptions {
   host: string;
   port: number;
@@ -76,10 +85,12 @@ export class EdgeApiServer {
         requestCert: true,
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
+        settings: { initialWindowSize: STREAM_WINDOW_BYTES },
       },
       handler,
     );
     server.on('session', (session) => {
+      session.setLocalWindowSize(SESSION_WINDOW_BYTES);
       this.sessions.set(session, peerOf(session.socket as TLSSocket, session).fingerprint);
       session.once('close', () => this.sessions.delete(session));
     });

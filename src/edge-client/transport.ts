@@ -22,6 +22,8 @@ export function edgeTransport(options: EdgeTransportOptions): Transport {
       ca: options.caPem,
       ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
       ...(options.serverName ? { servername: options.serverName } : {}),
+      // 1 MiB per stream instead of 64 KiB, so a model download is not paced by WINDOW_UPDATEs.
+      settings: { initialWindowSize: 1024 * 1024 },
     },
   });
 }

@@ -5,8 +5,9 @@ import type { AssignmentService, EffectiveAssignment } from '../../models/assign
 import type { CatalogService } from '../../models/catalog-service.js';
 import type { ModelStatusService } from '../../models/model-status-service.js';
 import { identityOf } from '../context.js';
+import { rechunk } from '../rechunk.js';
 
-const CHUNK = 256 * 1024;
+const CHUNK = 1024 * 1024;
 const STATES = {
   [ModelState.DOWNLOADING]: 'downloading',
   [ModelState.VERIFIED]: 'verified',
@@ -83,14 +84,13 @@ export function modelHandlers(
         const file = await catalog.open(req.modelId, Number(req.offset));
         let offset = file.offset;
         const total = BigInt(file.size);
-        // Chunks go out as the store reads them (64 KiB from files): no re-buffering, and the
-        // generator only resumes when the HTTP/2 stream has taken the previous message.
-        for await (const piece of file.stream as AsyncIterable<Buffer>) {
-          for (let i = 0; i < piece.length; i += CHUNK) {
-            const chunk = piece.subarray(i, i + CHUNK);
-            yield { chunk, offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
-            offset += chunk.length;
-          }
+        // The store's pieces (64 KiB from files, smaller from S3) are gathered into CHUNK-sized
+        // messages: per-message costs (framing, TLS records, the client's bookkeeping) dominate
+        // at 64 KiB. At most one chunk is held per download, and the generator only resumes when
+        // the HTTP/2 stream has taken the previous message.
+        for await (const chunk of rechunk(file.stream as AsyncIterable<Buffer>, CHUNK)) {
+          yield { chunk, offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
+          offset += chunk.length;
         }
         if (offset === file.offset)
           yield { chunk: new Uint8Array(), offset: BigInt(offset), totalSize: total, sha256: file.sha256 };
