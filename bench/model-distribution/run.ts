@@ -82,10 +82,20 @@ const sha = createHash('sha256').update(onnx).digest('hex');
 const issued = JSON.parse(
   cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
 ) as { token: string; caCertificatePem: string };
-const admin = /uvm_[A-Za-z0-9_]+/.exec(cli(['token', 'create', '--name', 'bench', '--role', 'admin']))![0];
-const server = spawn(process.execPath, [path.join(root, 'dist/cli/main.js'), '--config', config, 'serve'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const admin = /uvm_[A-Za-z0-9_-]+/.exec(cli(['token', 'create', '--name', 'bench', '--role', 'admin']))![0];
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    path.join(root, 'dist/cli/main.js'),
+    '--config',
+    config,
+    'serve',
+  ],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 const api = async (method: string, url: string, body?: unknown) => {
   const res = await fetch(`http://127.0.0.1:${httpPort}${url}`, {
     method,

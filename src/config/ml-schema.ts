@@ -132,6 +132,15 @@ export const modelsSchema = z
     maxInferenceLatencyMs: positiveInt.max(60_000).default(1000),
     /** Model downloads served at once; more edges wait their turn (bounds memory). */
     maxConcurrentDownloads: positiveInt.max(10_000).default(16),
+    /**
+     * Model files kept in memory for downloads during a rollout (bytes; a model over a quarter of
+     * this is always read from the store). 0 turns the cache off.
+     */
+    downloadCacheBytes: z
+      .number()
+      .int()
+      .min(0)
+      .default(96 * 1024 * 1024),
     /** How often staged rollouts are checked (soak over, abort threshold). */
     advanceIntervalSeconds: positiveInt.max(3600).default(15),
   })

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { analysisSchema, baselineSchema, datasetsSchema, modelsSchema, trainingSchema, visionSchema } from './ml-schema.js';
+import {
+  analysisSchema,
+  baselineSchema,
+  datasetsSchema,
+  modelsSchema,
+  trainingSchema,
+  visionSchema,
+} from './ml-schema.js';
 
 /**
  * The one configuration schema: YAML file + UVM_* environment overrides are merged and then

@@ -27,7 +27,10 @@ describe('rechunk', () => {
         JSON.stringify(pieces),
       );
       const joined = Buffer.concat(out);
-      assert.ok(joined.every((b, i) => b === i % 251), 'bytes in order');
+      assert.ok(
+        joined.every((b, i) => b === i % 251),
+        'bytes in order',
+      );
     }
   });
 });

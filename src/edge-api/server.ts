@@ -68,6 +68,9 @@ export class EdgeApiServer {
       grpcWeb: false,
       connect: false,
       readMaxBytes: this.options.readMaxBytes ?? 8 * 1024 * 1024,
+      // No gzip: what edges exchange in bulk (JPEG frames, age ciphertext, ONNX weights) does not
+      // compress, and gzipping model downloads was most of the server's CPU (zlib threads).
+      acceptCompression: [],
       // An HTTP/2 request's socket is a fresh proxy per request; its session is the stable per-connection key.
       contextValues: (req) => {
         const session = (req as http2.Http2ServerRequest).stream?.session;

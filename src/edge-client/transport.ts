@@ -23,7 +23,7 @@ export function edgeTransport(options: EdgeTransportOptions): Transport {
       ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
       ...(options.serverName ? { servername: options.serverName } : {}),
       // 1 MiB per stream instead of 64 KiB, so a model download is not paced by WINDOW_UPDATEs.
-      settings: { initialWindowSize: 1024 * 1024 },
+      settings: { initialWindowSize: 1024 * 1024, maxFrameSize: 256 * 1024 },
     },
   });
 }

@@ -2,6 +2,8 @@
 import { Readable } from 'node:stream';
 import { AppError } from '../errors/app-error.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { readBlob } from '../storage/read-blob.js';
+import { ModelBytesCache } from './model-bytes-cache.js';
 import { MODELS_BUCKET } from '../training/model-package.js';
 import type { AuditLog } from './audit.js';
 import { checkStoredModel } from './model-package-check.js';
@@ -53,6 +55,7 @@ export class CatalogService {
     private readonly repo: ModelRepository,
     private readonly blobs: BlobStore,
     private readonly audit: AuditLog,
+    private readonly cache = new ModelBytesCache(0),
   ) {}
 
   /** Registers a package already in the store (model.onnx + metadata.json), after the registration check. */
@@ -122,6 +125,7 @@ export class CatalogService {
     await this.repo.deleteModel(id).catch(() => {
       throw new AppError('conflict', `model ${id} is referenced by past deployments; archive it instead`);
     });
+    this.cache.drop(id);
     await this.blobs.delete(MODELS_BUCKET, `${id}/model.onnx`);
     await this.blobs.delete(MODELS_BUCKET, `${id}/metadata.json`);
     await this.audit.record({ actor, action: 'model.deleted', subjectType: 'model', subjectId: id });
@@ -138,7 +142,17 @@ export class CatalogService {
     if (offset === m.size) {
       return { stream: Readable.from([]), size: m.size, sha256: m.sha256, offset };
     }
+    const bytes = await this.cache.get(id, m.size, () =>
+      readBlob(this.blobs, MODELS_BUCKET, `${id}/model.onnx`),
+    );
+    if (bytes)
+      return { stream: Readable.from(pieces(bytes, offset)), size: m.size, sha256: m.sha256, offset };
     const read = await this.blobs.get(MODELS_BUCKET, `${id}/model.onnx`, { start: offset, end: m.size - 1 });
     return { stream: read.stream, size: m.size, sha256: m.sha256, offset };
   }
+}
+
+/** Views of a held model file from `offset`, in 256 KiB pieces (no copies). */
+function* pieces(bytes: Buffer, offset: number): Generator<Buffer> {
+  for (let i = offset; i < bytes.length; i += 256 * 1024) yield bytes.subarray(i, i + 256 * 1024);
 }

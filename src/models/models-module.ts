@@ -12,6 +12,7 @@ import { ModelService as ModelRpc } from '../gen/guardian/edge/v1/models_pb.js';
 import { modelHandlers } from '../edge-api/handlers/models.js';
 import { AuditLog } from './audit.js';
 import { AssignmentService } from './assignment-service.js';
+import { ModelBytesCache } from './model-bytes-cache.js';
 import { CatalogService } from './catalog-service.js';
 import { DeploymentService } from './deployment-service.js';
 import { ModelRepository } from './model-repository.js';
@@ -29,7 +30,12 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
   const deployments = new DeploymentService(repo, assignments, audit);
   registry.register({ type: ADVANCE_JOB, maxAttempts: 1, handler: async () => deployments.advance() });
   return (edges: EdgesModule, scheduler: JobScheduler, health: HealthService) => {
-    const catalog = new CatalogService(repo, blobs, audit);
+    const catalog = new CatalogService(
+      repo,
+      blobs,
+      audit,
+      new ModelBytesCache(config.models.downloadCacheBytes),
+    );
     const status = new ModelStatusService(
       repo,
       assignments,

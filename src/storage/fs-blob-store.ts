@@ -87,10 +87,12 @@ export class FsBlobStore implements BlobStore {
     const stat = await this.stat(bucket, key);
     if (!stat) throw new AppError('not_found', `object ${bucket}/${key} does not exist`);
     if (range) assertValidRange(range, stat.size);
-    const stream = fs.createReadStream(
-      this.objectPath(bucket, key),
-      range ? { start: range.start, end: range.end } : {},
-    );
+    // 256 KiB reads: a quarter of the syscalls of the 64 KiB default, and model downloads send
+    // pieces of this size without copying them together.
+    const stream = fs.createReadStream(this.objectPath(bucket, key), {
+      highWaterMark: 256 * 1024,
+      ...(range ? { start: range.start, end: range.end } : {}),
+    });
     return { stream, size: stat.size, stat, ...(range ? { range } : {}) };
   }
 

@@ -7,7 +7,7 @@ import type { ModelStatusService } from '../../models/model-status-service.js';
 import { identityOf } from '../context.js';
 import { rechunk } from '../rechunk.js';
 
-const CHUNK = 1024 * 1024;
+const CHUNK = 256 * 1024;
 const STATES = {
   [ModelState.DOWNLOADING]: 'downloading',
   [ModelState.VERIFIED]: 'verified',
