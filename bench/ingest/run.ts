@@ -4,7 +4,7 @@
  * back by 1 MB HTTP ranges. Prints events/s, MB/s, p50/p99 ack latency and server RSS.
  * Targets (issue 4): >= 300 events/s with frames, p99 ack < 100 ms at 50 events/s, clip memory flat;
  * serving a 200 MB clip by ranges with RSS growth < 50 MB.
- * Run: npm run bench:ingest [-- --edges 20 --seconds 10]
+ * Run: npm run bench:ingest [-- --edges 20 --seconds 10 --analysis]
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
@@ -26,6 +26,8 @@ const arg = (name: string, fallback: number) => {
 };
 const EDGES = arg('edges', 20);
 const SECONDS = arg('seconds', 10);
+// Ingest alone by default; --analysis also runs the detector on every event (as production does).
+const WITH_ANALYSIS = process.argv.includes('--analysis');
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-bench-ingest-'));
 const config = path.join(dir, 'config.yaml');
@@ -34,7 +36,7 @@ const httpPort = 19180;
 const recipient = await identityToRecipient(await generateIdentity());
 fs.writeFileSync(
   config,
-  `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"], maxFrameBytes: 4000000 }\njobs: { concurrency: 4 }\n`,
+  `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"], maxFrameBytes: 4000000 }\njobs: { concurrency: 4 }\nanalysis: { enabled: ${WITH_ANALYSIS} }\n`,
 );
 const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
 const cli = (args: string[]) =>
@@ -105,7 +107,7 @@ try {
     }),
   );
   console.log(
-    `bench/ingest: ${EDGES} edges, frame ${(frame.length / 1024).toFixed(0)} KB, ${os.cpus().length} cores; server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
+    `bench/ingest: ${EDGES} edges, frame ${(frame.length / 1024).toFixed(0)} KB, ${os.cpus().length} cores, analysis ${WITH_ANALYSIS ? 'on' : 'off'}; server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
   );
 
   let seq = 0;

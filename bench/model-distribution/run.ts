@@ -86,7 +86,7 @@ const admin = /uvm_[A-Za-z0-9_-]+/.exec(cli(['token', 'create', '--name', 'bench
 const server = spawn(
   process.execPath,
   [
-    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
     path.join(root, 'dist/cli/main.js'),
     '--config',
     config,

@@ -126,7 +126,14 @@ export async function composeService(
     const bus = new DomainEventBus();
     const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
     const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
-    const buildAnalysis = registerAnalysisJobs(config, database.db, blobStore, registry, events.repository, metrics);
+    const buildAnalysis = registerAnalysisJobs(
+      config,
+      database.db,
+      blobStore,
+      registry,
+      events.repository,
+      metrics,
+    );
     const buildModels = registerModelJobs(config, database.db, blobStore, registry);
     const repository = new JobRepository(database.db);
     registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
@@ -194,7 +201,13 @@ export async function composeService(
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
-    const analysis = buildAnalysis(queue, vision, baseline, ingestService, log.child({ component: 'analysis' }));
+    const analysis = buildAnalysis(
+      queue,
+      vision,
+      baseline,
+      ingestService,
+      log.child({ component: 'analysis' }),
+    );
     const models = buildModels(edges, scheduler, health);
     registerCapabilityMetrics(metrics, {
       analysis: analysis.repository,

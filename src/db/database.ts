@@ -52,7 +52,7 @@ const STATEMENT_CACHE_SIZE = 1000;
  * least recently used is dropped past the bound. SQLite re-prepares a statement itself after a
  * schema change.
  */
-function withStatementCache(sqlite: Sqlite): { prepare: Sqlite['prepare']; close: () => void } {
+export function withStatementCache(sqlite: Sqlite): { prepare: Sqlite['prepare']; close: () => void } {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => sqlite.close(),

@@ -187,9 +187,12 @@ export class EventIngestService {
     }
     await this.jobs.enqueue(ARCHIVE_JOB, { eventId }, { dedupeKey: eventId });
     // The event is durable and acknowledged either way; analysis problems are its own to report.
-    await this.analysisHook?.({ eventId, cameraId: input.cameraId, frames: input.frames, conditions: input.conditions }).catch((err) =>
-      this.log.error({ err, eventId }, 'event could not be queued for analysis'),
-    );
+    await this.analysisHook?.({
+      eventId,
+      cameraId: input.cameraId,
+      frames: input.frames,
+      conditions: input.conditions,
+    }).catch((err) => this.log.error({ err, eventId }, 'event could not be queued for analysis'));
     this.log.info(
       {
         eventId,
