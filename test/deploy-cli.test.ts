@@ -68,7 +68,14 @@ describe('deploy and rollback CLI', () => {
     assert.equal(first.code, 0, first.err);
     const a1 = (await edge.models.listAssignments({})).assignments.find((a) => a.cameraId === 'porch')!;
     for (const state of [ModelState.DOWNLOADING, ModelState.VERIFIED, ModelState.ACTIVATED])
-      await edge.models.reportModelStatus({ ...a1, state, triggerRatePerHour: 1, inferenceLatencyMs: 10 });
+      await edge.models.reportModelStatus({
+        cameraId: a1.cameraId,
+        modelId: a1.modelId,
+        deploymentId: a1.deploymentId,
+        state,
+        triggerRatePerHour: 1,
+        inferenceLatencyMs: 10,
+      });
 
     const second = await uservm('deploy', '--model', v2, '--edge', edge.edgeId);
     assert.equal(second.code, 0, second.err);
