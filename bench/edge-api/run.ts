@@ -6,15 +6,10 @@
  * Target (issue 3): 2,000 heartbeats/s with p99 under 20 ms on the 2-core machine.
  * Run: npm run bench:edge-api [-- --edges 200 --seconds 10]
  */
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
-import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
+import { edgeClient } from '../../src/edge-client/transport.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
-import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
+import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,33 +18,15 @@ const arg = (name: string, fallback: number) => {
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
 const RATE = arg('rate', 2000);
-const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-bench-edge-'));
 const port = 19443;
-const config = path.join(dir, 'config.yaml');
-fs.writeFileSync(
-  config,
-  `dataDir: ${dir}/data\nserver: { port: 19080 }\nlog: { level: warn }\nedgeApi: { port: ${port} }\nwireguard: { subnet: 198.51.100.0/23 }\n`,
+const svc = benchService(
+  'edge',
+  (dir) =>
+    `dataDir: ${dir}/data\nserver: { port: 19080 }\nlog: { level: warn }\nedgeApi: { port: ${port} }\nwireguard: { subnet: 198.51.100.0/23 }\n`,
 );
-const cli = (args: string[]) =>
-  execFileSync(
-    process.execPath,
-    ['--import', tsx, path.join(root, 'src/cli/main.ts'), '--config', config, ...args],
-    { encoding: 'utf8' },
-  );
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-/** utime + stime of a process, ms (clock ticks are 10 ms on Linux). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 function report(
   name: string,
@@ -69,58 +46,21 @@ function report(
 }
 
 const issued = JSON.parse(
-  cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
+  svc.cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
 ) as { token: string; caCertificatePem: string };
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
-    ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
-    path.join(root, 'dist/cli/main.js'),
-    '--config',
-    config,
-    'serve',
-  ],
-  { stdio: ['ignore', 'ignore', 'inherit'] },
-);
+const server = svc.start();
 try {
   const endpoint = `127.0.0.1:${port}`;
   const caPem = issued.caCertificatePem;
-  for (let i = 0; i < 100; i++) {
-    try {
-      await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({});
-    } catch (err) {
-      if (!/ECONNREFUSED/.test(String(err))) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  await waitForEdgeApi(endpoint, caPem);
   console.log(
     `bench/edge-api: ${EDGES} edges, ${os.cpus().length} cores, service in its own process (pid ${server.pid}), RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
   );
 
   const started = performance.now();
-  const edges: ReturnType<typeof edgeClient<typeof EdgeService>>[] = [];
-  for (let i = 0; i < EDGES; i += 20) {
-    await Promise.all(
-      Array.from({ length: Math.min(20, EDGES - i) }, async (_, k) => {
-        const name = `bench-${i + k}`;
-        const keys = await createEdgeKeyMaterial(name);
-        const res = await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({
-          bootstrapToken: issued.token,
-          edgeName: name,
-          wireguardPublicKey: keys.wireguard.publicKey,
-          csrPem: keys.csrPem,
-        });
-        // One transport per edge: its own HTTP/2 connection with its own client certificate.
-        edges.push(
-          edgeClient(
-            EdgeService,
-            edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: keys.tlsKeyPem }),
-          ),
-        );
-      }),
-    );
-  }
+  const edges = (
+    await enrollBenchEdges({ endpoint, caPem, token: issued.token, count: EDGES, prefix: 'bench' })
+  ).map((e) => edgeClient(EdgeService, e.transport));
   const enrolSeconds = (performance.now() - started) / 1000;
   console.log(
     `enrolment: ${EDGES} edges in ${enrolSeconds.toFixed(1)} s (${(EDGES / enrolSeconds).toFixed(0)}/s, key generation on the client included)`,
@@ -174,7 +114,5 @@ try {
   report(`fixed ${RATE}/s (open loop)`, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
   console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  fs.rmSync(dir, { recursive: true, force: true });
+  await svc.stop(server);
 }

@@ -7,18 +7,15 @@
  * Run: npm run bench:ingest [-- --edges 20 --seconds 10 --analysis]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
-import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
+import { edgeClient } from '../../src/edge-client/transport.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
-import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
 import { EventService, TriggerType } from '../../src/gen/guardian/edge/v1/events_pb.js';
+import { benchService, cpuMs, enrollBenchEdges, root, rssMb } from '../support/service-process.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,29 +25,14 @@ const EDGES = arg('edges', 20);
 const SECONDS = arg('seconds', 10);
 // Ingest alone by default; --analysis also runs the detector on every event (as production does).
 const WITH_ANALYSIS = process.argv.includes('--analysis');
-const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-bench-ingest-'));
-const config = path.join(dir, 'config.yaml');
 const grpcPort = 19543;
 const httpPort = 19180;
 const recipient = await identityToRecipient(await generateIdentity());
-fs.writeFileSync(
-  config,
-  `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"], maxFrameBytes: 4000000 }\njobs: { concurrency: 4 }\nanalysis: { enabled: ${WITH_ANALYSIS} }\n`,
+const svc = benchService(
+  'ingest',
+  (dir) =>
+    `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"], maxFrameBytes: 4000000 }\njobs: { concurrency: 4 }\nanalysis: { enabled: ${WITH_ANALYSIS} }\n`,
 );
-const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
-const cli = (args: string[]) =>
-  execFileSync(
-    process.execPath,
-    ['--import', tsx, path.join(root, 'src/cli/main.ts'), '--config', config, ...args],
-    { encoding: 'utf8' },
-  );
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const cpuMs = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
 let cpuMark = 0;
 const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -64,21 +46,11 @@ const ageClip = (size: number) =>
 const clip2mb = ageClip(2 * 1024 * 1024);
 
 const issued = JSON.parse(
-  cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
+  svc.cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
 ) as { token: string; caCertificatePem: string };
-const adminToken = JSON.parse(cli(['token', 'create', '--name', 'bench', '--role', 'admin', '--json']))
+const adminToken = JSON.parse(svc.cli(['token', 'create', '--name', 'bench', '--role', 'admin', '--json']))
   .token as string;
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
-    path.join(root, 'dist/cli/main.js'),
-    '--config',
-    config,
-    'serve',
-  ],
-  { stdio: ['ignore', 'ignore', 'inherit'] },
-);
+const server = svc.start();
 const endpoint = `127.0.0.1:${grpcPort}`;
 try {
   for (let i = 0; i < 100; i++) {
@@ -91,20 +63,14 @@ try {
   }
   const caPem = issued.caCertificatePem;
   const edges = await Promise.all(
-    Array.from({ length: EDGES }, async (_, i) => {
-      const keys = await createEdgeKeyMaterial(`ingest-${i}`);
-      const res = await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({
-        bootstrapToken: issued.token,
-        edgeName: `ingest-${i}`,
-        wireguardPublicKey: keys.wireguard.publicKey,
-        csrPem: keys.csrPem,
-      });
-      const t = edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: keys.tlsKeyPem });
-      await edgeClient(EdgeService, t).syncCapabilities({
-        cameras: [{ cameraId: `cam-${i}`, name: `cam-${i}`, online: true, labelledSnapshotCounts: {} }],
-      });
-      return { camera: `cam-${i}`, events: edgeClient(EventService, t) };
-    }),
+    (await enrollBenchEdges({ endpoint, caPem, token: issued.token, count: EDGES, prefix: 'ingest' })).map(
+      async ({ index: i, transport }) => {
+        await edgeClient(EdgeService, transport).syncCapabilities({
+          cameras: [{ cameraId: `cam-${i}`, name: `cam-${i}`, online: true, labelledSnapshotCounts: {} }],
+        });
+        return { camera: `cam-${i}`, events: edgeClient(EventService, transport) };
+      },
+    ),
   );
   console.log(
     `bench/ingest: ${EDGES} edges, frame ${(frame.length / 1024).toFixed(0)} KB, ${os.cpus().length} cores, analysis ${WITH_ANALYSIS ? 'on' : 'off'}; server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
@@ -228,7 +194,5 @@ try {
     `${'200 MB clip by 1 MB ranges'.padEnd(30)} ${(200 / seconds).toFixed(0).padStart(5)} MB/s  RSS ${servedBefore.toFixed(0)} -> peak ${peak.toFixed(0)} MB (growth ${(peak - servedBefore).toFixed(0)} MB; target < 50)`,
   );
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  fs.rmSync(dir, { recursive: true, force: true });
+  await svc.stop(server);
 }

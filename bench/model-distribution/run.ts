@@ -6,51 +6,30 @@
  *
  *   npm run bench:model-distribution -- --edges 100
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
-import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
+import { edgeClient } from '../../src/edge-client/transport.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
-import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
 import { ModelService } from '../../src/gen/guardian/edge/v1/models_pb.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createBlobStore } from '../../src/storage/create-blob-store.js';
 import { storeModelPackage } from '../../src/training/model-package.js';
 import { buildTestPackage } from '../../src/test-support/models.js';
+import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const EDGES = arg('edges', 100);
-const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-bench-models-'));
 const port = 19543;
 const httpPort = 19180;
-const config = path.join(dir, 'config.yaml');
-fs.writeFileSync(
-  config,
-  `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${port} }\nwireguard: { subnet: 198.51.100.0/23 }\nanalysis: { enabled: false }\ntraining: { autoTrain: false }\n`,
+const svc = benchService(
+  'models',
+  (dir) =>
+    `dataDir: ${dir}/data\nserver: { port: ${httpPort} }\nlog: { level: warn }\nedgeApi: { port: ${port} }\nwireguard: { subnet: 198.51.100.0/23 }\nanalysis: { enabled: false }\ntraining: { autoTrain: false }\n`,
 );
-const cli = (args: string[]) =>
-  execFileSync(
-    process.execPath,
-    ['--import', tsx, path.join(root, 'src/cli/main.ts'), '--config', config, ...args],
-    { encoding: 'utf8' },
-  );
-/** utime + stime of a process, ms (10 ms clock ticks). */
-const cpuMs = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** One plain TCP transfer of `bytes` on loopback: the ceiling for any protocol here. */
 async function loopbackMBps(bytes: Buffer): Promise<number> {
@@ -76,26 +55,16 @@ const {
   framework: 'bench',
   arch: { inputHeight: 64, inputWidth: 64, channels: [16, 32, 64], latentDim: 384, kernelSize: 3 },
 });
-await storeModelPackage(createBlobStore(loadConfig({ env: {}, file: config })), metadata, onnx);
+await storeModelPackage(createBlobStore(loadConfig({ env: {}, file: svc.config })), metadata, onnx);
 const sha = createHash('sha256').update(onnx).digest('hex');
 
 const issued = JSON.parse(
-  cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
+  svc.cli(['bootstrap-token', 'create', '--name', 'bench', '--max-uses', String(EDGES), '--json']),
 ) as { token: string; caCertificatePem: string };
-const admin = /uvm_[A-Za-z0-9_-]+/.exec(cli(['token', 'create', '--name', 'bench', '--role', 'admin']))![0];
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
-    path.join(root, 'dist/cli/main.js'),
-    '--config',
-    config,
-    'serve',
-  ],
-  {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  },
-);
+const admin = /uvm_[A-Za-z0-9_-]+/.exec(
+  svc.cli(['token', 'create', '--name', 'bench', '--role', 'admin']),
+)![0];
+const server = svc.start();
 const api = async (method: string, url: string, body?: unknown) => {
   const res = await fetch(`http://127.0.0.1:${httpPort}${url}`, {
     method,
@@ -108,36 +77,12 @@ const api = async (method: string, url: string, body?: unknown) => {
 try {
   const endpoint = `127.0.0.1:${port}`;
   const caPem = issued.caCertificatePem;
-  for (let i = 0; i < 100; i++) {
-    try {
-      await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({});
-    } catch (err) {
-      if (!/ECONNREFUSED/.test(String(err))) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const edges: ReturnType<typeof edgeClient<typeof ModelService>>[] = [];
-  for (let i = 0; i < EDGES; i += 20) {
-    await Promise.all(
-      Array.from({ length: Math.min(20, EDGES - i) }, async (_, k) => {
-        const name = `bench-${i + k}`;
-        const keys = await createEdgeKeyMaterial(name);
-        const res = await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({
-          bootstrapToken: issued.token,
-          edgeName: name,
-          wireguardPublicKey: keys.wireguard.publicKey,
-          csrPem: keys.csrPem,
-        });
-        const transport = edgeTransport({
-          endpoint,
-          caPem,
-          certPem: res.certificatePem,
-          keyPem: keys.tlsKeyPem,
-        });
+  await waitForEdgeApi(endpoint, caPem);
+  const edges = await Promise.all(
+    (await enrollBenchEdges({ endpoint, caPem, token: issued.token, count: EDGES, prefix: 'bench' })).map(
+      async ({ index: i, transport }) => {
         await edgeClient(EdgeService, transport).syncCapabilities({
-          cameras: [
-            { cameraId: `cam-${i + k}`, name: `cam-${i + k}`, online: true, labelledSnapshotCounts: {} },
-          ],
+          cameras: [{ cameraId: `cam-${i}`, name: `cam-${i}`, online: true, labelledSnapshotCounts: {} }],
           runtime: {
             runtimes: ['onnxruntime'],
             maxOpset: 17,
@@ -146,10 +91,10 @@ try {
           },
           softwareVersion: '1.0.0',
         });
-        edges.push(edgeClient(ModelService, transport));
-      }),
-    );
-  }
+        return edgeClient(ModelService, transport);
+      },
+    ),
+  );
   await api('POST', `/api/v1/models/${modelId}/register`);
   const deployment = await api('POST', '/api/v1/deployments', {
     modelId,
@@ -193,6 +138,5 @@ try {
     `loopback, one plain TCP stream of the same file: ${(await loopbackMBps(Buffer.from(onnx))).toFixed(0)} MB/s`,
   );
 } finally {
-  server.kill('SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
+  await svc.stop(server);
 }
