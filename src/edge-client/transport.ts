@@ -22,7 +22,9 @@ export function edgeTransport(options: EdgeTransportOptions): Transport {
       ca: options.caPem,
       ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
       ...(options.serverName ? { servername: options.serverName } : {}),
-      // 1 MiB per stream instead of 64 KiB, so a model download is not paced by WINDOW_UPDATEs.
+      // A 1 MiB stream window instead of 64 KiB, so a model download is not paced by
+      // WINDOW_UPDATEs on links with latency, and 256 KiB DATA frames (one per download chunk)
+      // instead of 16 KiB. Neither measured above the noise on loopback (docs/BENCHMARKS.md).
       settings: { initialWindowSize: 1024 * 1024, maxFrameSize: 256 * 1024 },
     },
   });

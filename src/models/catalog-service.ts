@@ -145,14 +145,10 @@ export class CatalogService {
     const bytes = await this.cache.get(id, m.size, () =>
       readBlob(this.blobs, MODELS_BUCKET, `${id}/model.onnx`),
     );
+    // One view of the held bytes; the gRPC download cuts it into chunks (views too, no copies).
     if (bytes)
-      return { stream: Readable.from(pieces(bytes, offset)), size: m.size, sha256: m.sha256, offset };
+      return { stream: Readable.from([bytes.subarray(offset)]), size: m.size, sha256: m.sha256, offset };
     const read = await this.blobs.get(MODELS_BUCKET, `${id}/model.onnx`, { start: offset, end: m.size - 1 });
     return { stream: read.stream, size: m.size, sha256: m.sha256, offset };
   }
-}
-
-/** Views of a held model file from `offset`, in 256 KiB pieces (no copies). */
-function* pieces(bytes: Buffer, offset: number): Generator<Buffer> {
-  for (let i = offset; i < bytes.length; i += 256 * 1024) yield bytes.subarray(i, i + 256 * 1024);
 }

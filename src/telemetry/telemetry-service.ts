@@ -3,29 +3,17 @@ import type { EdgeIdentity } from '../edges/edge-identity.js';
 import { AppError } from '../errors/app-error.js';
 import type { LatestTelemetry } from './latest-telemetry.js';
 import type { RollupRepository, RollupRow } from './rollup-repository.js';
-import type { SampleRow, TelemetryRepository } from './telemetry-repository.js';
+import type {
+  CameraSampleValues,
+  EdgeSampleValues,
+  SampleRow,
+  TelemetryRepository,
+} from './telemetry-repository.js';
 
-export interface EdgeTelemetry {
+/** A report before validation: the edge's own values, its cameras', and when it was taken. */
+export interface EdgeTelemetry extends EdgeSampleValues {
   at: number;
-  cpuPercent: number;
-  memoryUsedBytes: number;
-  memoryTotalBytes: number;
-  diskUsedBytes: number;
-  diskTotalBytes: number;
-  networkRxBytes: number;
-  networkTxBytes: number;
-  temperaturesC: Record<string, number>;
-  eventQueueLength: number;
-  softwareVersion: string;
-  cameras: {
-    cameraId: string;
-    online: boolean;
-    fps: number;
-    lastFrameAt: number | null;
-    inferenceLatencyMs: number;
-    triggerRatePerHour: number;
-    modelVersion: string;
-  }[];
+  cameras: CameraSampleValues[];
 }
 
 const MAX_SKEW_MS = 5 * 60_000;
