@@ -4,13 +4,14 @@
  * back by 1 MB HTTP ranges. Prints events/s, MB/s, p50/p99 ack latency and server RSS.
  * Targets (issue 4): >= 300 events/s with frames, p99 ack < 100 ms at 50 events/s, clip memory flat;
  * serving a 200 MB clip by ranges with RSS growth < 50 MB.
- * Run: npm run bench:ingest [-- --edges 20 --seconds 10 --analysis]
+ * Run: npm run bench:ingest [-- --edges 20 --seconds 10 --analysis --only events,rate,clips,ranges]
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { Client } from '@connectrpc/connect';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { edgeClient } from '../../src/edge-client/transport.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
@@ -25,6 +26,11 @@ const EDGES = arg('edges', 20);
 const SECONDS = arg('seconds', 10);
 // Ingest alone by default; --analysis also runs the detector on every event (as production does).
 const WITH_ANALYSIS = process.argv.includes('--analysis');
+// --only runs some phases (e.g. `--only events` for a profile of event ingest alone).
+const onlyAt = process.argv.indexOf('--only');
+const phases = new Set(
+  onlyAt > 0 ? process.argv[onlyAt + 1]!.split(',') : ['events', 'rate', 'clips', 'ranges'],
+);
 const grpcPort = 19543;
 const httpPort = 19180;
 const recipient = await identityToRecipient(await generateIdentity());
@@ -98,70 +104,85 @@ try {
   cpuMark = cpuMs(server.pid!);
   let lat: number[] = [];
   let end = performance.now() + SECONDS * 1000;
-  await Promise.all(
-    edges.map(async (e) => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        await upload(e);
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  report('events, saturation', lat, SECONDS, frame.length);
+  if (phases.has('events')) {
+    await Promise.all(
+      edges.map(async (e) => {
+        while (performance.now() < end) {
+          const t = performance.now();
+          await upload(e);
+          lat.push(performance.now() - t);
+        }
+      }),
+    );
+    report('events, saturation', lat, SECONDS, frame.length);
+  }
 
   // Events at a fixed 50/s.
-  lat = [];
-  end = performance.now() + SECONDS * 1000;
-  const interval = (1000 * EDGES) / 50;
-  await Promise.all(
-    edges.map(async (e, i) => {
-      let next = performance.now() + (i * interval) / EDGES;
-      while (next < end) {
-        const wait = next - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const t = performance.now();
-        await upload(e);
-        lat.push(performance.now() - t);
-        next += interval;
-      }
-    }),
-  );
-  report('events, fixed 50/s', lat, SECONDS, frame.length);
+  if (phases.has('rate')) {
+    lat = [];
+    end = performance.now() + SECONDS * 1000;
+    const interval = (1000 * EDGES) / 50;
+    await Promise.all(
+      edges.map(async (e, i) => {
+        let next = performance.now() + (i * interval) / EDGES;
+        while (next < end) {
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          const t = performance.now();
+          await upload(e);
+          lat.push(performance.now() - t);
+          next += interval;
+        }
+      }),
+    );
+    report('events, fixed 50/s', lat, SECONDS, frame.length);
+  }
 
   // 2 MB clips, closed loop, in 256 KB chunks.
-  const rssBefore = rssMb(server.pid!);
-  lat = [];
-  end = performance.now() + SECONDS * 1000;
-  await Promise.all(
-    edges.map(async (e) => {
-      while (performance.now() < end) {
-        const { eventId } = await upload(e);
-        const t = performance.now();
-        await e.events.uploadClip(
-          (async function* () {
-            yield {
-              part: {
-                case: 'header' as const,
-                value: { eventId, size: BigInt(clip2mb.length), sha256: sha(clip2mb), offset: 0n },
-              },
-            };
-            for (let at = 0; at < clip2mb.length; at += 262144)
-              yield { part: { case: 'chunk' as const, value: clip2mb.subarray(at, at + 262144) } };
-          })(),
-        );
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  report('2 MB clips, saturation', lat, SECONDS, clip2mb.length);
-  console.log(
-    `${''.padEnd(30)} server RSS ${rssBefore.toFixed(0)} -> ${rssMb(server.pid!).toFixed(0)} MB during clip uploads`,
-  );
+  if (phases.has('clips')) {
+    const rssBefore = rssMb(server.pid!);
+    lat = [];
+    end = performance.now() + SECONDS * 1000;
+    await Promise.all(
+      edges.map(async (e) => {
+        while (performance.now() < end) {
+          const { eventId } = await upload(e);
+          const t = performance.now();
+          await e.events.uploadClip(
+            (async function* () {
+              yield {
+                part: {
+                  case: 'header' as const,
+                  value: { eventId, size: BigInt(clip2mb.length), sha256: sha(clip2mb), offset: 0n },
+                },
+              };
+              for (let at = 0; at < clip2mb.length; at += 262144)
+                yield { part: { case: 'chunk' as const, value: clip2mb.subarray(at, at + 262144) } };
+            })(),
+          );
+          lat.push(performance.now() - t);
+        }
+      }),
+    );
+    report('2 MB clips, saturation', lat, SECONDS, clip2mb.length);
+    console.log(
+      `${''.padEnd(30)} server RSS ${rssBefore.toFixed(0)} -> ${rssMb(server.pid!).toFixed(0)} MB during clip uploads`,
+    );
+  }
 
   // One 200 MB clip, uploaded, then served back by 1 MB ranges.
+  if (phases.has('ranges')) await serveByRanges(edges[0]!.events, () => upload(edges[0]!));
+} finally {
+  await svc.stop(server);
+}
+
+async function serveByRanges(
+  events: Client<typeof EventService>,
+  uploadEvent: () => Promise<{ eventId: string }>,
+) {
   const big = ageClip(200 * 1024 * 1024);
-  const { eventId } = await upload(edges[0]!);
-  await edges[0]!.events.uploadClip(
+  const { eventId } = await uploadEvent();
+  await events.uploadClip(
     (async function* () {
       yield {
         part: {
@@ -193,6 +214,4 @@ try {
   console.log(
     `${'200 MB clip by 1 MB ranges'.padEnd(30)} ${(200 / seconds).toFixed(0).padStart(5)} MB/s  RSS ${servedBefore.toFixed(0)} -> peak ${peak.toFixed(0)} MB (growth ${(peak - servedBefore).toFixed(0)} MB; target < 50)`,
   );
-} finally {
-  await svc.stop(server);
 }

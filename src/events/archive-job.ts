@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import type { JobDefinition } from '../jobs/job-registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -6,6 +7,9 @@ import type { EventRepository } from './event-repository.js';
 import type { Spool } from './spool.js';
 
 export const ARCHIVE_JOB = 'events.archive';
+
+/** Spooled objects up to this size are read in one call rather than streamed. */
+const READ_WHOLE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Moves an event's spooled objects to the object store. Each object is put with its declared size
@@ -25,25 +29,34 @@ export function archiveJob(
     maxAttempts: 1000,
     handler: async (ctx) => {
       const pending = await events.pendingObjects(ctx.payload.eventId);
-      let done = 0;
+      const spooled = [];
       for (const object of pending) {
-        if (ctx.signal.aborted) throw new Error('aborted');
-        if (!object.spool_path || !fs.existsSync(object.spool_path)) {
-          // Already in the store from an attempt that crashed before recording it?
-          const stat = await store.stat(object.bucket, object.key);
-          if (stat && stat.size === object.size) {
-            await events.markObject(object, 'completed', { spoolPath: null, error: null });
-            continue;
-          }
-          await events.markObject(object, 'failed', {
-            error: 'spooled file is missing and the store does not have the object',
-          });
-          log.error({ objectId: object.id, key: object.key }, 'archive object lost before upload');
+        if (object.spool_path && fs.existsSync(object.spool_path)) {
+          spooled.push({ ...object, spool_path: object.spool_path });
           continue;
         }
-        await events.markObject(object, 'uploading', { attempt: true });
+        // Already in the store from an attempt that crashed before recording it?
+        const stat = await store.stat(object.bucket, object.key);
+        if (stat && stat.size === object.size) {
+          await events.markObject(object, 'completed', { spoolPath: null, error: null });
+          continue;
+        }
+        await events.markObject(object, 'failed', {
+          error: 'spooled file is missing and the store does not have the object',
+        });
+        log.error({ objectId: object.id, key: object.key }, 'archive object lost before upload');
+      }
+      await events.markObjects(spooled, 'uploading', { attempt: true });
+      let done = 0;
+      for (const object of spooled) {
+        if (ctx.signal.aborted) throw new Error('aborted');
         try {
-          await store.put(object.bucket, object.key, fs.createReadStream(object.spool_path), {
+          // Frames and metadata are small: one read instead of a stream's machinery. Clips stream.
+          const body =
+            object.size <= READ_WHOLE_BYTES
+              ? await fsp.readFile(object.spool_path)
+              : fs.createReadStream(object.spool_path);
+          await store.put(object.bucket, object.key, body, {
             size: object.size,
             sha256: object.sha256,
             contentType: object.kind === 'metadata' ? 'application/json' : 'application/octet-stream',
@@ -55,8 +68,8 @@ export function archiveJob(
         await events.markObject(object, 'completed', { spoolPath: null, error: null });
         await spool.remove(object.spool_path);
         ctx.reportProgress({
-          fraction: ++done / pending.length,
-          message: `${done}/${pending.length} objects archived`,
+          fraction: ++done / spooled.length,
+          message: `${done}/${spooled.length} objects archived`,
         });
       }
       return { archived: done };

@@ -9,7 +9,7 @@ import { cameraBucket } from '../storage/keys.js';
 import { ARCHIVE_JOB } from './archive-job.js';
 import type { EventRepository } from './event-repository.js';
 import type { FrameLimits } from './frame-validation.js';
-import type { PreparedFrame, PrepareFrameInput } from './frame-preparation.js';
+import type { PreparedEvent, PrepareEventInput } from './event-preparation.js';
 import type { Spool } from './spool.js';
 
 export interface IncomingEvent {
@@ -35,8 +35,8 @@ export interface AcceptedEvent {
   conditions: Record<string, string> | null;
 }
 
-/** Validates and encrypts one frame (in a worker thread in production). */
-export type FramePreparer = (input: PrepareFrameInput) => Promise<PreparedFrame>;
+/** Validates, encrypts and spools an event's files (in a worker thread in production). */
+export type EventPreparer = (input: PrepareEventInput) => Promise<PreparedEvent>;
 
 export interface IngestSettings extends FrameLimits {
   recipients: readonly string[];
@@ -44,11 +44,12 @@ export interface IngestSettings extends FrameLimits {
   maxEventAgeHours: number;
   maxClockSkewSeconds: number;
   bucketPrefix: string;
+  spoolRoot: string;
 }
 
 /**
  * Accepts an event: everything is validated first; frames are encrypted to the owner and written
- * durably to the local spool; the event and its archive objects are committed in one transaction;
+ * durably to the local spool with the event's metadata.json (in a worker thread); the event and its archive objects are committed in one transaction;
  * only then is it acknowledged. Archiving to the object store happens afterwards in a job, so an
  * unreachable store never loses or refuses an event. A retry with the same (edge, event key)
  * returns the same event and stores nothing again.
@@ -57,7 +58,7 @@ export class EventIngestService {
   constructor(
     private readonly events: EventRepository,
     private readonly access: CameraAccess,
-    private readonly prepare: FramePreparer,
+    private readonly prepare: EventPreparer,
     private readonly spool: Spool,
     private readonly jobs: JobQueue,
     private readonly settings: IngestSettings,
@@ -98,33 +99,45 @@ export class EventIngestService {
         'the owner has not configured archive.recipients; events cannot be stored encrypted yet',
       );
     }
-    const limits = {
-      maxFrameBytes: this.settings.maxFrameBytes,
-      maxFrameWidth: this.settings.maxFrameWidth,
-      maxFrameHeight: this.settings.maxFrameHeight,
-    };
-    const prepared = await Promise.all(
-      input.frames.map((f, index) =>
-        this.prepare({ image: f.image, index, limits, recipients: this.settings.recipients }),
-      ),
-    );
-    const formats = prepared.map(({ format, width, height }) => ({ format, width, height }));
-
     const eventId = newId();
+    const prepared = await this.prepare({
+      spoolRoot: this.settings.spoolRoot,
+      frames: input.frames.map((f) => f.image),
+      limits: {
+        maxFrameBytes: this.settings.maxFrameBytes,
+        maxFrameWidth: this.settings.maxFrameWidth,
+        maxFrameHeight: this.settings.maxFrameHeight,
+      },
+      recipients: this.settings.recipients,
+      metadata: {
+        eventId,
+        cameraId: input.cameraId,
+        edgeId: identity.edgeId,
+        edgeEventKey: input.eventKey,
+        trigger: input.trigger,
+        startedAt: input.startedAt,
+        endedAt: input.endedAt,
+        edgeModel: {
+          id: input.edgeModelId || null,
+          version: input.edgeModelVersion || null,
+          score: input.edgeScore,
+          threshold: input.edgeThreshold,
+        },
+        edgeDetections: input.edgeDetections,
+        conditions: input.conditions,
+        framesCapturedAt: input.frames.map((f) => f.capturedAt),
+      },
+    });
     const bucket = cameraBucket(input.cameraId, this.settings.bucketPrefix);
     const now = this.now();
-    // An archive object waiting in the spool for the object store.
-    const row = (
-      kind: 'snapshot' | 'metadata',
-      key: string,
-      file: { path: string; size: number; sha256: string },
-    ) => ({
+    // Each spooled file is an archive object waiting for the object store.
+    const objects = prepared.files.map((file) => ({
       id: newId(),
       event_id: eventId,
       camera_id: input.cameraId,
-      kind,
+      kind: file.kind,
       bucket,
-      key,
+      key: file.key,
       size: file.size,
       sha256: file.sha256,
       status: 'pending' as const,
@@ -132,25 +145,8 @@ export class EventIngestService {
       error: null,
       created_at: now,
       updated_at: now,
-    });
+    }));
     try {
-      const metadata = Buffer.from(
-        JSON.stringify(this.metadataDocument(eventId, identity, input, formats), null, 2),
-      );
-      const metaKey = `events/${eventId}/metadata.json`;
-      const keys = [
-        ...formats.map((f, i) => `events/${eventId}/snapshot-${i}.${f.format === 'png' ? 'png' : 'jpg'}.age`),
-        metaKey,
-      ];
-      // Frames (ciphertext) and metadata are written and fsynced together, one folder sync.
-      const files = await this.spool.writeAll([
-        ...prepared.map((p, i) => ({ relative: keys[i]!, data: p.ciphertext })),
-        { relative: metaKey, data: metadata },
-      ]);
-      const objects = files.map((file, i) =>
-        row(i < prepared.length ? 'snapshot' : 'metadata', keys[i]!, file),
-      );
-
       await this.events.insertWithObjects(
         {
           id: eventId,
@@ -178,7 +174,7 @@ export class EventIngestService {
         objects,
       );
     } catch (err) {
-      // Nothing of a refused event stays in the spool, whichever step failed.
+      // Nothing of a refused event stays in the spool.
       await this.spool.removeTree(`events/${eventId}`);
       // Two uploads of the same event raced: the other one won; answer with its id.
       const raced = await this.events.findByEdgeKey(identity.edgeId, input.eventKey);
@@ -222,37 +218,5 @@ export class EventIngestService {
       );
     if (input.endedAt !== null && input.endedAt < input.startedAt)
       throw new AppError('validation_failed', 'ended_at_ms is before started_at_ms');
-  }
-
-  private metadataDocument(
-    eventId: string,
-    identity: EdgeIdentity,
-    input: IncomingEvent,
-    formats: { format: string; width: number; height: number }[],
-  ) {
-    return {
-      eventId,
-      cameraId: input.cameraId,
-      edgeId: identity.edgeId,
-      edgeEventKey: input.eventKey,
-      trigger: input.trigger,
-      startedAt: new Date(input.startedAt).toISOString(),
-      endedAt: input.endedAt === null ? null : new Date(input.endedAt).toISOString(),
-      edgeModel: {
-        id: input.edgeModelId || null,
-        version: input.edgeModelVersion || null,
-        score: input.edgeScore,
-        threshold: input.edgeThreshold,
-      },
-      edgeDetections: input.edgeDetections,
-      conditions: input.conditions,
-      frames: formats.map((f, i) => ({
-        index: i,
-        ...f,
-        capturedAt:
-          input.frames[i]!.capturedAt === null ? null : new Date(input.frames[i]!.capturedAt!).toISOString(),
-        encryption: 'age',
-      })),
-    };
   }
 }

@@ -169,6 +169,29 @@ export class EventRepository {
     if (object.event_id) this.changed(object.event_id);
   }
 
+  /** The same change to several objects in one statement (an event's objects before upload). */
+  async markObjects(
+    objects: Pick<ArchiveObjectRow, 'id' | 'event_id'>[],
+    status: ArchiveObjectRow['status'],
+    fields: { attempt?: boolean } = {},
+  ): Promise<void> {
+    if (objects.length === 0) return;
+    await this.db
+      .updateTable('archive_objects')
+      .set((eb) => ({
+        status,
+        updated_at: Date.now(),
+        ...(fields.attempt ? { attempts: eb('attempts', '+', 1) } : {}),
+      }))
+      .where(
+        'id',
+        'in',
+        objects.map((o) => o.id),
+      )
+      .execute();
+    for (const eventId of new Set(objects.map((o) => o.event_id))) if (eventId) this.changed(eventId);
+  }
+
   async countObjectsByStatus(): Promise<{ status: string; count: number }[]> {
     return this.db
       .selectFrom('archive_objects')

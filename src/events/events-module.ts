@@ -7,7 +7,7 @@ import type { JobRegistry } from '../jobs/job-registry.js';
 import type { JobScheduler } from '../jobs/job-scheduler.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import type { PreparedFrame } from './frame-preparation.js';
+import type { PreparedEvent } from './event-preparation.js';
 import { WorkerPool, workerScript } from '../jobs/worker-pool.js';
 import { archiveJob } from './archive-job.js';
 import { ClipUploadService } from './clip-upload-service.js';
@@ -54,7 +54,7 @@ export function createEventsModule(
     ),
   );
   registry.register(reconcileJob(quotas, usage, repository, store, bucketPrefix));
-  // Frame validation and encryption run in worker threads, started on first use.
+  // Frame validation, encryption and spooling run in worker threads, started on first use.
   let pool: WorkerPool | undefined;
   const framePool = () =>
     (pool ??= new WorkerPool(
@@ -95,7 +95,7 @@ export function createEventsModule(
       return new EventIngestService(
         repository,
         access,
-        (input) => framePool().run<PreparedFrame>('prepareFrame', input),
+        (input) => framePool().run<PreparedEvent>('prepareEvent', input),
         spool,
         queue,
         {
@@ -107,6 +107,7 @@ export function createEventsModule(
           maxClockSkewSeconds: config.archive.maxClockSkewSeconds,
           bucketPrefix: config.storage.s3?.bucketPrefix ?? '',
           recipients: config.archive.recipients,
+          spoolRoot: spool.root,
         },
         log.child({ component: 'ingest' }),
       );

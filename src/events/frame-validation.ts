@@ -1,16 +1,11 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../errors/app-error.js';
+import type { FrameFormat } from './event-metadata.js';
 
 export interface FrameLimits {
   maxFrameBytes: number;
   maxFrameWidth: number;
   maxFrameHeight: number;
-}
-
-export interface ValidFrame {
-  format: 'jpeg' | 'png';
-  width: number;
-  height: number;
 }
 
 /**
@@ -22,7 +17,7 @@ export async function validateFrame(
   image: Uint8Array,
   index: number,
   limits: FrameLimits,
-): Promise<ValidFrame> {
+): Promise<FrameFormat> {
   const bad = (why: string): never => {
     throw new AppError('validation_failed', `frame ${index}: ${why}`, { frame: index });
   };

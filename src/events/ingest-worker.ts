@@ -1,7 +1,8 @@
-// Worker thread for event ingest: frame validation (sharp) and age encryption off the event loop.
+// Worker thread for event ingest: frame validation (sharp), age encryption and the spool's durable
+// writes, off the event loop.
 import { serveWorkerTasks } from '../jobs/worker-protocol.js';
-import { prepareFrame, type PrepareFrameInput } from './frame-preparation.js';
+import { prepareEvent, type PrepareEventInput } from './event-preparation.js';
 
 serveWorkerTasks({
-  prepareFrame: (input: PrepareFrameInput) => prepareFrame(input),
+  prepareEvent: (input: PrepareEventInput) => prepareEvent(input),
 });

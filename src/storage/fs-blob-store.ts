@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { BlobInfo, BlobRead, BlobStat, BlobStore, ByteRange, PutOptions } from './blob-store.js';
-import { assertValidRange, checkIntegrity, HashingStream } from './hashing.js';
+import { assertValidRange, checkIntegrity } from './hashing.js';
 import { assertValidBucket, assertValidKey, assertValidPrefix } from './keys.js';
 
 interface MetaFile {
@@ -24,6 +23,7 @@ interface MetaFile {
 export class FsBlobStore implements BlobStore {
   readonly kind = 'fs' as const;
   private readonly tmpDir: string;
+  private readonly knownDirs = new Set<string>();
 
   constructor(private readonly root: string) {
     this.root = path.resolve(root);
@@ -32,46 +32,62 @@ export class FsBlobStore implements BlobStore {
 
   async ensureBucket(bucket: string): Promise<void> {
     assertValidBucket(bucket);
-    await fsp.mkdir(path.join(this.root, bucket, 'objects'), { recursive: true });
-    await fsp.mkdir(path.join(this.root, bucket, 'meta'), { recursive: true });
+    await this.ensureDir(path.join(this.root, bucket, 'objects'));
+    await this.ensureDir(path.join(this.root, bucket, 'meta'));
   }
 
   async put(bucket: string, key: string, body: Readable | Buffer, options?: PutOptions): Promise<BlobInfo> {
+    try {
+      return await this.putOnce(bucket, key, body, options);
+    } catch (err) {
+      if (!isMissing(err) || this.knownDirs.size === 0) throw err;
+      // A folder remembered as existing was removed behind our back (by an operator, a restore):
+      // forget them all; a buffer can be written again at once, a consumed stream is retried by
+      // its caller.
+      this.knownDirs.clear();
+      if (Buffer.isBuffer(body)) return this.putOnce(bucket, key, body, options);
+      throw err;
+    }
+  }
+
+  private async putOnce(
+    bucket: string,
+    key: string,
+    body: Readable | Buffer,
+    options?: PutOptions,
+  ): Promise<BlobInfo> {
     const target = this.objectPath(bucket, key);
-    await this.ensureBucket(bucket);
-    await fsp.mkdir(this.tmpDir, { recursive: true });
+    const metaTarget = this.metaPath(bucket, key);
+    await this.ensureDir(this.tmpDir);
+    await this.ensureDir(path.dirname(target));
+    await this.ensureDir(path.dirname(metaTarget));
     const tmpData = path.join(this.tmpDir, `${randomUUID()}.data`);
     const tmpMeta = path.join(this.tmpDir, `${randomUUID()}.meta`);
-    const hasher = new HashingStream(options?.size);
     try {
-      const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-      const out = fs.createWriteStream(tmpData, { flags: 'wx' });
-      await pipeline(source, hasher, out);
-      const sha256 = hasher.digest();
-      checkIntegrity(options, hasher.bytes, sha256);
-      await fsyncFile(tmpData);
+      const { bytes, sha256 } = await writeDurably(tmpData, body, options?.size);
+      checkIntegrity(options, bytes, sha256);
       const meta: MetaFile = {
         sha256,
-        size: hasher.bytes,
+        size: bytes,
         ...(options?.contentType ? { contentType: options.contentType } : {}),
       };
-      await fsp.writeFile(tmpMeta, JSON.stringify(meta), { flag: 'wx' });
-      await fsyncFile(tmpMeta);
-      const metaTarget = this.metaPath(bucket, key);
-      await fsp.mkdir(path.dirname(target), { recursive: true });
-      await fsp.mkdir(path.dirname(metaTarget), { recursive: true });
+      await writeDurably(tmpMeta, Buffer.from(JSON.stringify(meta)));
       // Meta first: a crash between the renames leaves an unreferenced sidecar, never an object
       // without its checksum.
       await fsp.rename(tmpMeta, metaTarget);
       await fsp.rename(tmpData, target);
       await fsyncDir(path.dirname(target));
-      return { bucket, key, size: hasher.bytes, sha256 };
+      return { bucket, key, size: bytes, sha256 };
     } catch (err) {
       await Promise.all([fsp.rm(tmpData, { force: true }), fsp.rm(tmpMeta, { force: true })]);
-      if (
-        (err as NodeJS.ErrnoException).code === 'EISDIR' ||
-        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
-      ) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A folder we created earlier was removed behind our back: forget what we know, retry once.
+      if (code === 'ENOENT' && this.knownDirs.size > 0 && !(options as { retried?: boolean })?.retried) {
+        this.knownDirs.clear();
+        if (Buffer.isBuffer(body))
+          return this.put(bucket, key, body, { ...options, retried: true } as PutOptions);
+      }
+      if (code === 'EISDIR' || code === 'ENOTDIR') {
         throw new AppError(
           'conflict',
           `object key ${key} conflicts with an existing key that uses it as a folder`,
@@ -130,8 +146,37 @@ export class FsBlobStore implements BlobStore {
   }
 
   async delete(bucket: string, key: string): Promise<void> {
-    await fsp.rm(this.objectPath(bucket, key), { force: true });
-    await fsp.rm(this.metaPath(bucket, key), { force: true });
+    const file = this.objectPath(bucket, key);
+    const meta = this.metaPath(bucket, key);
+    await fsp.rm(file, { force: true });
+    await fsp.rm(meta, { force: true });
+    // Folders left empty go too (an event's folder once its last object is deleted), so that
+    // retention does not leave a trail of empty folders behind.
+    await this.removeEmptyParents(path.dirname(file), path.join(this.root, bucket, 'objects'));
+    await this.removeEmptyParents(path.dirname(meta), path.join(this.root, bucket, 'meta'));
+  }
+
+  /** Removes `dir` and its parents up to (not including) `top` while they are empty. */
+  private async removeEmptyParents(dir: string, top: string): Promise<void> {
+    for (let d = dir; d.startsWith(top + path.sep); d = path.dirname(d)) {
+      try {
+        await fsp.rmdir(d);
+      } catch {
+        return; // not empty (or already gone): stop climbing
+      }
+      this.knownDirs.delete(d);
+    }
+  }
+
+  /**
+   * mkdir -p, remembered: an event's archive creates the same few folders again and again, and a
+   * mkdir is a round trip through libuv's thread pool. Bounded so that it cannot grow for ever.
+   */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await fsp.mkdir(dir, { recursive: true });
+    if (this.knownDirs.size >= 10_000) this.knownDirs.clear();
+    this.knownDirs.add(dir);
   }
 
   async ping(): Promise<void> {
@@ -189,13 +234,32 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-async function fsyncFile(file: string): Promise<void> {
-  const handle = await fsp.open(file, 'r');
+/**
+ * Writes `body` to a new file, hashing it on the way, and fsyncs it before closing: one open, the
+ * writes, one fsync, one close. `maxBytes` stops a stream that sends more than it declared.
+ */
+async function writeDurably(
+  file: string,
+  body: Readable | Buffer,
+  maxBytes?: number,
+): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const handle = await fsp.open(file, 'wx');
   try {
+    for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
+      const data = chunk as Buffer;
+      bytes += data.length;
+      if (maxBytes !== undefined && bytes > maxBytes)
+        throw new AppError('integrity_mismatch', `received more than the declared ${maxBytes} bytes`);
+      hash.update(data);
+      for (let at = 0; at < data.length;) at += (await handle.write(data, at, data.length - at)).bytesWritten;
+    }
     await handle.sync();
   } finally {
     await handle.close();
   }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 async function fsyncDir(dir: string): Promise<void> {
