@@ -4,11 +4,13 @@
  *   phase 1 (saturation): every edge sends back-to-back for the duration -> max calls/s, latency;
  *   phase 2 (fixed rate): 2,000 heartbeats/s spread over the edges -> latency at the target rate.
  * Target (issue 3): 2,000 heartbeats/s with p99 under 20 ms on the 2-core machine.
- * Run: npm run bench:edge-api [-- --edges 200 --seconds 10]
+ * Run: npm run bench:edge-api [-- --edges 200 --seconds 10 --rate 2000 --connect-client]
  */
 import os from 'node:os';
 import { edgeClient } from '../../src/edge-client/transport.js';
-import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { EdgeService, type HeartbeatRequestSchema } from '../../src/gen/guardian/edge/v1/edge_pb.js';
+import { leanGrpcClient } from '../support/lean-grpc-client.js';
 import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
 
 const arg = (name: string, fallback: number) => {
@@ -18,6 +20,7 @@ const arg = (name: string, fallback: number) => {
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
 const RATE = arg('rate', 2000);
+const CONNECT_CLIENT = process.argv.includes('--connect-client');
 const port = 19443;
 const svc = benchService(
   'edge',
@@ -28,6 +31,17 @@ const svc = benchService(
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+/** The service's own view from /metrics: event-loop delay (reset by each scrape) and GC time so far. */
+async function serverLoop(): Promise<string> {
+  const text = await (await fetch('http://127.0.0.1:19080/metrics')).text();
+  const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+  const p99 = value(/^nodejs_eventloop_lag_p99_seconds (\S+)/m) * 1000;
+  const max = value(/^nodejs_eventloop_lag_max_seconds (\S+)/m) * 1000;
+  let gc = 0;
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)) gc += Number(m[1]);
+  return `server event loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; GC ${(gc * 1000).toFixed(0)} ms in all so far`;
+}
+
 function report(
   name: string,
   latencies: number[],
@@ -58,15 +72,30 @@ try {
   );
 
   const started = performance.now();
-  const edges = (
-    await enrollBenchEdges({ endpoint, caPem, token: issued.token, count: EDGES, prefix: 'bench' })
-  ).map((e) => edgeClient(EdgeService, e.transport));
+  const enrolled = await enrollBenchEdges({
+    endpoint,
+    caPem,
+    token: issued.token,
+    count: EDGES,
+    prefix: 'bench',
+  });
+  // The load: a lean gRPC client per edge (--connect-client: the edge client library, ~400 us of
+  // CPU per call on this side, which then competes with the service for the two cores).
+  const edges = enrolled.map((e) => {
+    if (CONNECT_CLIENT) return edgeClient(EdgeService, e.transport);
+    const lean = leanGrpcClient({ endpoint, caPem, certPem: e.certPem, keyPem: e.keyPem });
+    return {
+      heartbeat: (message: MessageInitShape<typeof HeartbeatRequestSchema>) =>
+        lean.unary(EdgeService, EdgeService.method.heartbeat, message),
+    };
+  });
   const enrolSeconds = (performance.now() - started) / 1000;
   console.log(
     `enrolment: ${EDGES} edges in ${enrolSeconds.toFixed(1)} s (${(EDGES / enrolSeconds).toFixed(0)}/s, key generation on the client included)`,
   );
   await Promise.all(edges.map((e) => e.heartbeat({}))); // open every connection
   console.log(`connections open: server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`);
+  await serverLoop(); // resets the event-loop histogram: each phase reports its own
 
   // Phase 1: saturation.
   let cpu = cpuMs(server.pid!);
@@ -87,6 +116,7 @@ try {
     }),
   );
   report('saturation (closed loop)', latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
+  console.log(`${''.padEnd(24)} ${await serverLoop()}`);
 
   // Phase 2: fixed total rate, each edge on its own schedule.
   cpu = cpuMs(server.pid!);
@@ -112,6 +142,7 @@ try {
     }),
   );
   report(`fixed ${RATE}/s (open loop)`, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
+  console.log(`${''.padEnd(24)} ${await serverLoop()}`);
   console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
 } finally {
   await svc.stop(server);

@@ -97,9 +97,9 @@ export async function enrollBenchEdges(opts: {
   token: string;
   count: number;
   prefix: string;
-}): Promise<{ index: number; transport: Transport }[]> {
+}): Promise<{ index: number; transport: Transport; certPem: string; keyPem: string }[]> {
   const { endpoint, caPem } = opts;
-  const edges: { index: number; transport: Transport }[] = [];
+  const edges: { index: number; transport: Transport; certPem: string; keyPem: string }[] = [];
   for (let i = 0; i < opts.count; i += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, opts.count - i) }, async (_, k) => {
@@ -113,6 +113,8 @@ export async function enrollBenchEdges(opts: {
         });
         edges.push({
           index: i + k,
+          certPem: res.certificatePem,
+          keyPem: keys.tlsKeyPem,
           transport: edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: keys.tlsKeyPem }),
         });
       }),

@@ -5,6 +5,7 @@ import { createContextValues, type ConnectRouter, type Interceptor } from '@conn
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from '../logging/logger.js';
 import { peerCertificateKey } from './context.js';
+import { UnaryFastPath } from './unary-fast-path.js';
 import type { PeerCertificate } from '../edges/edge-identity.js';
 
 /** Peer facts are per TLS connection, so they are computed once per socket, not per call. */
@@ -43,6 +44,8 @@ export interface EdgeApiServerOptions {
   interceptors: Interceptor[];
   /** Largest message accepted, bytes (uploads stream in chunks below this). */
   readMaxBytes?: number;
+  /** Unary calls through the lean path (default) rather than connect-node's adapter. */
+  fastUnary?: boolean;
 }
 
 /**
@@ -61,25 +64,34 @@ export class EdgeApiServer {
   ) {}
 
   async start(): Promise<{ host: string; port: number }> {
-    const handler = connectNodeAdapter({
-      routes: this.options.routes,
+    const readMaxBytes = this.options.readMaxBytes ?? 8 * 1024 * 1024;
+    // An HTTP/2 request's socket is a fresh proxy per request; its session is the stable per-connection key.
+    const contextValues = (req: http2.Http2ServerRequest) =>
+      createContextValues().set(
+        peerCertificateKey,
+        peerOf(req.socket as TLSSocket, req.stream?.session ?? req.socket),
+      );
+    const fast =
+      this.options.fastUnary === false
+        ? undefined
+        : new UnaryFastPath({ interceptors: this.options.interceptors, readMaxBytes, contextValues });
+    const connectHandler = connectNodeAdapter({
+      routes: fast ? (router) => this.options.routes(fast.recording(router)) : this.options.routes,
       interceptors: this.options.interceptors,
       grpc: true,
       grpcWeb: false,
       connect: false,
-      readMaxBytes: this.options.readMaxBytes ?? 8 * 1024 * 1024,
+      readMaxBytes,
       // No gzip: what edges exchange in bulk (JPEG frames, age ciphertext, ONNX weights) does not
       // compress, and gzipping model downloads was most of the server's CPU (zlib threads).
       acceptCompression: [],
-      // An HTTP/2 request's socket is a fresh proxy per request; its session is the stable per-connection key.
-      contextValues: (req) => {
-        const session = (req as http2.Http2ServerRequest).stream?.session;
-        return createContextValues().set(
-          peerCertificateKey,
-          peerOf(req.socket as TLSSocket, session ?? req.socket),
-        );
-      },
+      contextValues: (req) => contextValues(req as http2.Http2ServerRequest),
     });
+    const handler = fast
+      ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+          if (!fast.handle(req, res)) connectHandler(req, res);
+        }
+      : connectHandler;
     const server = http2.createSecureServer(
       {
         cert: this.options.certPem,

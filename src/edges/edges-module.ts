@@ -160,6 +160,7 @@ export async function createEdgesModule(
           keyPem,
           caPem: ca.certPem,
           interceptors: [metricsInterceptor(metrics.grpcDuration), identityInterceptor(identity, log)],
+          fastUnary: config.edgeApi.fastUnary,
           routes: (router) => {
             router.service(EnrollmentRpc, enrollmentHandlers(enrollment));
             router.service(EdgeService, edgeHandlers(registry, cameras));

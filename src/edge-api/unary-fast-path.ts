@@ -1,0 +1,267 @@
+import type http2 from 'node:http2';
+import {
+  create,
+  fromBinary,
+  isMessage,
+  toBinary,
+  type DescMessage,
+  type DescMethod,
+  type DescMethodUnary,
+  type DescService,
+} from '@bufbuild/protobuf';
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  type ContextValues,
+  type HandlerContext,
+  type Interceptor,
+  type UnaryRequest,
+  type UnaryResponse,
+} from '@connectrpc/connect';
+import { UnaryCallState } from './unary-call-state.js';
+
+type UnaryImpl = (request: unknown, context: HandlerContext) => unknown;
+type UnaryNext = (req: UnaryRequest) => Promise<UnaryResponse>;
+
+interface FastRoute {
+  service: DescService;
+  method: DescMethodUnary;
+  /** The implementation wrapped in the same interceptors connect applies. */
+  call: UnaryNext;
+}
+
+export interface UnaryFastPathOptions {
+  interceptors: Interceptor[];
+  readMaxBytes: number;
+  contextValues: (req: http2.Http2ServerRequest) => ContextValues;
+}
+
+const GRPC_CONTENT_TYPES = new Set(['application/grpc', 'application/grpc+proto']);
+const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
+
+/**
+ * A lean server for unary gRPC calls (gRPC protocol, binary protobuf, no compression), in front of
+ * connect-node's adapter, which still serves every streaming call and any request this path does
+ * not take (other content types, compressed messages). The same handlers run with the same
+ * interceptors (identity, metrics) and the same error mapping.
+ *
+ * Why: connect-node's generic machinery (async iterables over the request and response, two
+ * AbortControllers and a DOMException per call, header conversions) cost ~600 us of CPU per
+ * heartbeat, several times the call itself, and capped heartbeats below the 2,000/s target on two
+ * cores (docs/BENCHMARKS.md, bench/edge-api).
+ */
+export class UnaryFastPath {
+  private readonly routes = new Map<string, FastRoute>();
+
+  constructor(private readonly options: UnaryFastPathOptions) {}
+
+  /** A router that registers with connect as usual and also records each unary method here. */
+  recording(router: ConnectRouter): ConnectRouter {
+    const routes = this.routes;
+    const interceptors = this.options.interceptors;
+    return new Proxy(router, {
+      get(target, prop, receiver) {
+        if (prop !== 'service') return Reflect.get(target, prop, receiver);
+        return (service: DescService, impl: Record<string, UnaryImpl | undefined>, opts?: unknown) => {
+          for (const method of service.methods) {
+            const fn = impl[method.localName];
+            if (method.methodKind !== 'unary' || typeof fn !== 'function') continue;
+            const inner: UnaryNext = async (req) => {
+              const ctx = (req as UnaryRequest & { handlerContext: HandlerContext }).handlerContext;
+              const result = await fn.call(impl, req.message, ctx);
+              return {
+                stream: false,
+                service,
+                method,
+                get header() {
+                  return ctx.responseHeader;
+                },
+                get trailer() {
+                  return ctx.responseTrailer;
+                },
+                message: isMessage(result, method.output) ? result : create(method.output, result as never),
+              } as UnaryResponse;
+            };
+            // connect applies the first interceptor outermost; so does this.
+            const call = interceptors.reduceRight<UnaryNext>((next, i) => i(next as never) as never, inner);
+            routes.set(`/${service.typeName}/${method.name}`, {
+              service,
+              method: method as DescMethodUnary,
+              call,
+            });
+          }
+          return target.service(service as never, impl as never, opts as never);
+        };
+      },
+    });
+  }
+
+  /** Serves the request when it is a unary gRPC call this path knows; returns false otherwise. */
+  handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): boolean {
+    const route = this.routes.get(req.url);
+    if (!route || req.method !== 'POST') return false;
+    const contentType = req.headers['content-type'];
+    if (!contentType || !GRPC_CONTENT_TYPES.has(contentType)) return false;
+    const encoding = req.headers['grpc-encoding'];
+    if (encoding && encoding !== 'identity') return false;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= this.options.readMaxBytes + 5) chunks.push(chunk);
+    });
+    req.on(
+      'end',
+      () =>
+        void this.serve(
+          route,
+          req,
+          res,
+          contentType,
+          Buffer.concat(chunks, Math.min(size, this.options.readMaxBytes + 5)),
+          size,
+        ),
+    );
+    return true;
+  }
+
+  private async serve(
+    route: FastRoute,
+    req: http2.Http2ServerRequest,
+    res: http2.Http2ServerResponse,
+    contentType: string,
+    body: Buffer,
+    size: number,
+  ): Promise<void> {
+    const stream = res.stream;
+    const state = new UnaryCallState(stream, req.headers);
+    const timeoutMs = parseTimeout(req.headers['grpc-timeout']);
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const message = this.decode(route.method.input, body, size);
+      const values = this.options.contextValues(req);
+      const url = `https://${req.headers[':authority'] ?? 'localhost'}${req.url}`;
+      const handlerContext: HandlerContext = {
+        service: route.service,
+        method: route.method as DescMethod,
+        protocolName: 'grpc',
+        requestMethod: 'POST',
+        url,
+        get signal() {
+          return state.signal;
+        },
+        timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
+        get requestHeader() {
+          return state.requestHeader;
+        },
+        get responseHeader() {
+          return state.responseHeader;
+        },
+        get responseTrailer() {
+          return state.responseTrailer;
+        },
+        values,
+      };
+      const request = {
+        stream: false,
+        service: route.service,
+        method: route.method,
+        requestMethod: 'POST',
+        url,
+        get signal() {
+          return state.signal;
+        },
+        get header() {
+          return state.requestHeader;
+        },
+        contextValues: values,
+        message,
+        handlerContext,
+      } as unknown as UnaryRequest;
+      const pending = route.call(request);
+      const response = await (timeoutMs === undefined
+        ? pending
+        : Promise.race([
+            pending,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                const reason = new ConnectError('the deadline passed', Code.DeadlineExceeded);
+                state.abort(reason);
+                reject(reason);
+              }, timeoutMs);
+            }),
+          ]));
+      if (stream.destroyed) return;
+      const bytes = toBinary(route.method.output, response.message);
+      const envelope = Buffer.allocUnsafe(5 + bytes.length);
+      envelope[0] = 0;
+      envelope.writeUInt32BE(bytes.length, 1);
+      envelope.set(bytes, 5);
+      state.finished = true;
+      // Through the compatibility response, which owns the stream's trailer callback.
+      res.writeHead(200, { 'content-type': contentType, ...fromHeaders(state.responseHeaders) });
+      res.addTrailers({ 'grpc-status': '0', ...fromHeaders(state.responseTrailers) });
+      res.end(envelope);
+    } catch (err) {
+      if (stream.destroyed || stream.headersSent) return;
+      state.finished = true;
+      const error = ConnectError.from(err);
+      // Trailers-only response: the status travels in the only HEADERS frame.
+      res.writeHead(200, {
+        'content-type': contentType,
+        ...fromHeaders(error.metadata),
+        'grpc-status': String(error.code),
+        'grpc-message': encodeGrpcMessage(error.rawMessage),
+      });
+      res.end();
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private decode(schema: DescMessage, body: Buffer, size: number) {
+    if (size > this.options.readMaxBytes + 5)
+      throw new ConnectError(
+        `message size ${size - 5} is larger than configured readMaxBytes ${this.options.readMaxBytes}`,
+        Code.ResourceExhausted,
+      );
+    if (body.length < 5)
+      throw new ConnectError('protocol error: missing request message', Code.Unimplemented);
+    if (body[0]! & 1) throw new ConnectError('compressed messages are not accepted', Code.Internal);
+    const length = body.readUInt32BE(1);
+    if (body.length !== 5 + length)
+      throw new ConnectError('protocol error: a unary call carries exactly one message', Code.Unimplemented);
+    try {
+      return fromBinary(schema, body.subarray(5));
+    } catch (err) {
+      throw new ConnectError(
+        `the request message does not parse: ${(err as Error).message}`,
+        Code.InvalidArgument,
+      );
+    }
+  }
+}
+
+/** gRPC's `grpc-timeout` header: an integer and a unit (H, M, S, m, u, n). */
+function parseTimeout(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{1,8})([HMSmun])$/.exec(value);
+  return match ? Number(match[1]) * TIMEOUT_UNITS[match[2]!]! : undefined;
+}
+
+/** grpc-message is percent-encoded outside printable ASCII (and '%' itself). */
+function encodeGrpcMessage(message: string): string {
+  return encodeURIComponent(message).replace(/%(2[0-9A-F]|3[0-9A-F]|[4-6][0-9A-F]|7[0-9A-E])/g, (m) =>
+    m === '%25' ? m : String.fromCharCode(parseInt(m.slice(1), 16)),
+  );
+}
+
+function fromHeaders(headers: Headers | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers?.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
