@@ -5,6 +5,7 @@ import { resolveDataPath } from '../config/load.js';
 import { ApiTokenRepository } from '../auth/api-token-repository.js';
 import { ApiTokenService } from '../auth/api-token-service.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { WalCheckpointer } from '../db/wal-checkpointer.js';
 import { migrate } from '../db/migrator.js';
 import { buildHttpApp } from '../http/app.js';
 import { JobQueue } from '../jobs/job-queue.js';
@@ -50,6 +51,8 @@ export interface Service {
   config: Config;
   log: Logger;
   database: DatabaseHandle;
+  /** Checkpoints the WAL in a worker thread while the service runs (started by startService). */
+  checkpointer: WalCheckpointer;
   blobStore: BlobStore;
   metrics: ServiceMetrics;
   readiness: ReadinessService;
@@ -99,6 +102,15 @@ export async function composeService(
     const migrations = migrate(database.sqlite);
     if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated');
 
+    const checkpointer = new WalCheckpointer(
+      database.sqlite,
+      {
+        path: resolveDataPath(config, config.database.path),
+        intervalMs: config.database.checkpointIntervalMs,
+        busyTimeoutMs: config.database.busyTimeoutMs,
+      },
+      log.child({ component: 'database' }),
+    );
     const metrics = new ServiceMetrics(VERSION);
     const blobStore = createBlobStore(config);
     const readiness = new ReadinessService(
@@ -263,6 +275,7 @@ export async function composeService(
       config,
       log,
       database,
+      checkpointer,
       blobStore,
       metrics,
       readiness,

@@ -20,6 +20,7 @@ export async function startService(
   options: ComposeOptions = {},
 ): Promise<RunningService> {
   const service = await composeService(config, log, options);
+  service.checkpointer.start();
   service.jobs.runner.start();
   service.jobs.scheduler.start();
   try {
@@ -28,6 +29,7 @@ export async function startService(
   } catch (err) {
     await service.edges.stop();
     await service.jobs.runner.stop(0);
+    await service.checkpointer.stop();
     await service.database.close();
     throw err;
   }
@@ -60,6 +62,7 @@ export async function startService(
       await service.events.close();
       await service.vision.close();
       service.analysis.close();
+      await service.checkpointer.stop();
       await service.database.close();
       log.info('shutdown complete');
     })();

@@ -41,6 +41,8 @@ const databaseSchema = z
     /** SQLite file; relative paths are resolved against dataDir. */
     path: z.string().min(1).default('uservm.sqlite'),
     busyTimeoutMs: durationMs.default(5_000),
+    /** How often a worker thread checkpoints the write-ahead log (off the event loop). */
+    checkpointIntervalMs: durationMs.default(1_000),
   })
   .prefault({});
 

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
@@ -113,14 +113,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const options = { workerData: this.options.workerData, name: this.options.name ?? 'uservm-worker' };
-    // From TypeScript sources (tests, dev) Node 20 does not apply an inherited loader to a worker's
-    // entry module, so a small bootstrap registers tsx first. The build runs plain .js.
-    const worker = this.options.script.pathname.endsWith('.ts')
-      ? new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(this.options.script.href)}); })`,
-          { ...options, eval: true },
-        )
-      : new Worker(this.options.script, options);
+    const worker = spawnWorker(this.options.script, options);
     const slot: Slot = { worker };
     worker.on('message', (msg: WorkerReply) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onCrash(slot, err));
@@ -181,6 +174,20 @@ export class WorkerPool {
  * URL of a worker module next to `base` (an import.meta.url): `.ts` when running from source
  * (tests, tsx), `.js` when running the build.
  */
+/**
+ * Starts a worker thread on `script`. From TypeScript sources (tests, dev) Node 20 does not apply
+ * an inherited loader to a worker's entry module, so a small bootstrap registers tsx first. The
+ * build runs plain .js.
+ */
+export function spawnWorker(script: URL, options: WorkerOptions): Worker {
+  return script.pathname.endsWith('.ts')
+    ? new Worker(
+        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); })`,
+        { ...options, eval: true },
+      )
+    : new Worker(script, options);
+}
+
 export function workerScript(base: string, stem: string): URL {
   const ext = base.endsWith('.ts') ? '.ts' : '.js';
   return new URL(`./${stem}${ext}`, base);
