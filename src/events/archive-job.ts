@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import type { JobDefinition } from '../jobs/job-registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -8,14 +7,13 @@ import type { Spool } from './spool.js';
 
 export const ARCHIVE_JOB = 'events.archive';
 
-/** Spooled objects up to this size are read in one call rather than streamed. */
-const READ_WHOLE_BYTES = 8 * 1024 * 1024;
-
 /**
- * Moves an event's spooled objects to the object store. Each object is put with its declared size
- * and sha256 (the store verifies), marked completed, then removed from the spool. A failure leaves
- * the object pending and the job retries with backoff; re-putting the same key with the same bytes
- * is harmless, so a retry after a crash never archives anything twice under different keys.
+ * Moves an event's spooled objects to the object store. The store takes each spooled file with its
+ * declared size and sha256 (it verifies them; the filesystem store renames the file into place
+ * rather than copying it), the object is marked completed and the spool folder removed once empty.
+ * A failure leaves the object pending and its file in the spool, and the job retries with backoff;
+ * a crash after the store took a file is recognised by the stored object's size, so nothing is
+ * archived twice under different keys.
  */
 export function archiveJob(
   events: EventRepository,
@@ -51,12 +49,8 @@ export function archiveJob(
       for (const object of spooled) {
         if (ctx.signal.aborted) throw new Error('aborted');
         try {
-          // Frames and metadata are small: one read instead of a stream's machinery. Clips stream.
-          const body =
-            object.size <= READ_WHOLE_BYTES
-              ? await fsp.readFile(object.spool_path)
-              : fs.createReadStream(object.spool_path);
-          await store.put(object.bucket, object.key, body, {
+          // The store takes the spooled file (the filesystem store moves it into place).
+          await store.putFile(object.bucket, object.key, object.spool_path, {
             size: object.size,
             sha256: object.sha256,
             contentType: object.kind === 'metadata' ? 'application/json' : 'application/octet-stream',

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { isAppError } from '../errors/app-error.js';
@@ -120,6 +123,35 @@ export function blobStoreContract(
       });
       await assert.rejects(store.put(bucket, 'bad/broken.bin', failing));
       assert.equal(await store.stat(bucket, 'bad/broken.bin'), null);
+    });
+
+    it('takes a local file: stored intact and the file gone; on a mismatch refused and the file kept', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-putfile-'));
+      try {
+        const data = randomBytes(300_000);
+        const file = path.join(dir, 'frame.age');
+        fs.writeFileSync(file, data);
+        await assert.rejects(
+          store.putFile(bucket, 'file/refused.age', file, {
+            size: data.length,
+            sha256: sha(Buffer.from('other')),
+          }),
+          rejectsWith('integrity_mismatch'),
+        );
+        assert.ok(fs.existsSync(file), 'a refused file stays for a retry');
+        assert.equal(await store.stat(bucket, 'file/refused.age'), null);
+        const info = await store.putFile(bucket, 'file/taken.age', file, {
+          size: data.length,
+          sha256: sha(data),
+        });
+        assert.equal(info.sha256, sha(data));
+        assert.equal(fs.existsSync(file), false);
+        const read = await store.get(bucket, 'file/taken.age');
+        assert.ok((await readAll(read.stream)).equals(data));
+        assert.equal((await store.stat(bucket, 'file/taken.age'))?.sha256, sha(data));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reads byte ranges and refuses ranges outside the object', async () => {

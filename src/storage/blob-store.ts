@@ -48,6 +48,12 @@ export interface BlobStore {
   /** Creates the bucket if it does not exist (idempotent, cached). */
   ensureBucket(bucket: string): Promise<void>;
   put(bucket: string, key: string, body: Readable | Buffer, options?: PutOptions): Promise<BlobInfo>;
+  /**
+   * Stores a local file's content and takes the file: once this resolves the file is gone (the
+   * filesystem store moves it into place on the same file system instead of copying it). On any
+   * failure the file is left where it was, so the caller can try again.
+   */
+  putFile(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo>;
   /** Throws AppError not_found when absent, range_not_satisfiable for a bad range. */
   get(bucket: string, key: string, range?: ByteRange): Promise<BlobRead>;
   /** null when absent. */

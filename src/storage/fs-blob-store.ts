@@ -50,6 +50,67 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async putFile(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo> {
+    try {
+      return await this.moveOnce(bucket, key, file, options);
+    } catch (err) {
+      // As in put: a remembered folder may have gone; the source file is still there to retry.
+      if (!isMissing(err) || this.knownDirs.size === 0 || !fs.existsSync(file)) throw err;
+      this.knownDirs.clear();
+      return this.moveOnce(bucket, key, file, options);
+    }
+  }
+
+  /**
+   * Verifies the file against what was declared, makes sure it is on disk, writes the checksum
+   * sidecar and renames the file into place: no copy of the content. Across file systems (EXDEV)
+   * it is copied like any put, then removed.
+   */
+  private async moveOnce(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo> {
+    const target = this.objectPath(bucket, key);
+    const metaTarget = this.metaPath(bucket, key);
+    await this.ensureDir(this.tmpDir);
+    await this.ensureDir(path.dirname(target));
+    await this.ensureDir(path.dirname(metaTarget));
+    const handle = await fsp.open(file, 'r');
+    let bytes = 0;
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 })) {
+        bytes += (chunk as Buffer).length;
+        hash.update(chunk as Buffer);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const sha256 = hash.digest('hex');
+    checkIntegrity(options, bytes, sha256);
+    const tmpMeta = path.join(this.tmpDir, `${randomUUID()}.meta`);
+    try {
+      const meta: MetaFile = {
+        sha256,
+        size: bytes,
+        ...(options?.contentType ? { contentType: options.contentType } : {}),
+      };
+      await writeDurably(tmpMeta, Buffer.from(JSON.stringify(meta)));
+      await fsp.rename(tmpMeta, metaTarget);
+    } catch (err) {
+      await fsp.rm(tmpMeta, { force: true });
+      throw err;
+    }
+    try {
+      await fsp.rename(file, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      const info = await this.putOnce(bucket, key, fs.createReadStream(file), options);
+      await fsp.rm(file, { force: true });
+      return info;
+    }
+    await fsyncDir(path.dirname(target));
+    return { bucket, key, size: bytes, sha256 };
+  }
+
   private async putOnce(
     bucket: string,
     key: string,

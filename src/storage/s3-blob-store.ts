@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Client, type BucketItem } from 'minio';
 import { AppError } from '../errors/app-error.js';
@@ -48,6 +50,12 @@ export class S3BlobStore implements BlobStore {
       }
     }
     this.knownBuckets.add(bucket);
+  }
+
+  async putFile(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo> {
+    const info = await this.put(bucket, key, fs.createReadStream(file), options);
+    await fsp.rm(file, { force: true });
+    return info;
   }
 
   async put(bucket: string, key: string, body: Readable | Buffer, options?: PutOptions): Promise<BlobInfo> {
