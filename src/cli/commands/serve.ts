@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { tuneRuntimeForService } from '../../app/runtime-tuning.js';
 import { startService, stopOnSignals } from '../../app/server.js';
 import { createLogger } from '../../logging/logger.js';
 import { loadConfigOrExit, type GlobalOptions } from '../context.js';
@@ -17,6 +18,7 @@ export function serveCommand(program: Command): void {
         'server.port': opts.port,
       });
       const log = createLogger(config.log);
+      tuneRuntimeForService();
       try {
         const running = await startService(config, log);
         stopOnSignals(running, config, log);
