@@ -97,6 +97,13 @@ try {
   console.log(`connections open: server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`);
   await serverLoop(); // resets the event-loop histogram: each phase reports its own
 
+  /** One heartbeat; its latency goes into `latencies` when it succeeds. */
+  async function heartbeat(edge: (typeof edges)[number], latencies: number[]): Promise<void> {
+    const t = performance.now();
+    await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
+    latencies.push(performance.now() - t);
+  }
+
   /** Every edge sends back to back: the most calls/s the service answers. */
   async function saturation(): Promise<void> {
     const cpu = cpuMs(server.pid!);
@@ -106,13 +113,7 @@ try {
     await Promise.all(
       edges.map(async (edge) => {
         while (performance.now() < end) {
-          const t = performance.now();
-          try {
-            await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
-            latencies.push(performance.now() - t);
-          } catch {
-            errors++;
-          }
+          await heartbeat(edge, latencies).catch(() => errors++);
         }
       }),
     );
@@ -133,13 +134,7 @@ try {
         while (next < end) {
           const wait = next - performance.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          const t = performance.now();
-          try {
-            await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
-            latencies.push(performance.now() - t);
-          } catch {
-            errors++;
-          }
+          await heartbeat(edge, latencies).catch(() => errors++);
           next += perEdgeInterval;
         }
       }),

@@ -6,13 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { BlobInfo, BlobRead, BlobStat, BlobStore, ByteRange, PutOptions } from './blob-store.js';
 import { assertValidRange, checkIntegrity } from './hashing.js';
+import { fsyncDir, isMissing, metaFile, walk, writeDurably, type MetaFile } from './fs-files.js';
 import { assertValidBucket, assertValidKey, assertValidPrefix } from './keys.js';
-
-interface MetaFile {
-  sha256: string;
-  size: number;
-  contentType?: string;
-}
 
 /**
  * Blobs as plain files: `{root}/{bucket}/objects/{key}` with a JSON sidecar
@@ -67,11 +62,7 @@ export class FsBlobStore implements BlobStore {
    * it is copied like any put, then removed.
    */
   private async moveOnce(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo> {
-    const target = this.objectPath(bucket, key);
-    const metaTarget = this.metaPath(bucket, key);
-    await this.ensureDir(this.tmpDir);
-    await this.ensureDir(path.dirname(target));
-    await this.ensureDir(path.dirname(metaTarget));
+    const { target, metaTarget } = await this.targets(bucket, key);
     const handle = await fsp.open(file, 'r');
     let bytes = 0;
     const hash = createHash('sha256');
@@ -88,12 +79,7 @@ export class FsBlobStore implements BlobStore {
     checkIntegrity(options, bytes, sha256);
     const tmpMeta = path.join(this.tmpDir, `${randomUUID()}.meta`);
     try {
-      const meta: MetaFile = {
-        sha256,
-        size: bytes,
-        ...(options?.contentType ? { contentType: options.contentType } : {}),
-      };
-      await writeDurably(tmpMeta, Buffer.from(JSON.stringify(meta)));
+      await writeDurably(tmpMeta, metaFile(sha256, bytes, options?.contentType));
       await fsp.rename(tmpMeta, metaTarget);
     } catch (err) {
       await fsp.rm(tmpMeta, { force: true });
@@ -117,22 +103,13 @@ export class FsBlobStore implements BlobStore {
     body: Readable | Buffer,
     options?: PutOptions,
   ): Promise<BlobInfo> {
-    const target = this.objectPath(bucket, key);
-    const metaTarget = this.metaPath(bucket, key);
-    await this.ensureDir(this.tmpDir);
-    await this.ensureDir(path.dirname(target));
-    await this.ensureDir(path.dirname(metaTarget));
+    const { target, metaTarget } = await this.targets(bucket, key);
     const tmpData = path.join(this.tmpDir, `${randomUUID()}.data`);
     const tmpMeta = path.join(this.tmpDir, `${randomUUID()}.meta`);
     try {
       const { bytes, sha256 } = await writeDurably(tmpData, body, options?.size);
       checkIntegrity(options, bytes, sha256);
-      const meta: MetaFile = {
-        sha256,
-        size: bytes,
-        ...(options?.contentType ? { contentType: options.contentType } : {}),
-      };
-      await writeDurably(tmpMeta, Buffer.from(JSON.stringify(meta)));
+      await writeDurably(tmpMeta, metaFile(sha256, bytes, options?.contentType));
       // Meta first: a crash between the renames leaves an unreferenced sidecar, never an object
       // without its checksum.
       await fsp.rename(tmpMeta, metaTarget);
@@ -217,6 +194,16 @@ export class FsBlobStore implements BlobStore {
     await this.removeEmptyParents(path.dirname(meta), path.join(this.root, bucket, 'meta'));
   }
 
+  /** Where a key's object and checksum sidecar go, with their folders (and the temp folder) made. */
+  private async targets(bucket: string, key: string): Promise<{ target: string; metaTarget: string }> {
+    const target = this.objectPath(bucket, key);
+    const metaTarget = this.metaPath(bucket, key);
+    await this.ensureDir(this.tmpDir);
+    await this.ensureDir(path.dirname(target));
+    await this.ensureDir(path.dirname(metaTarget));
+    return { target, metaTarget };
+  }
+
   /** Removes `dir` and its parents up to (not including) `top` while they are empty. */
   private async removeEmptyParents(dir: string, top: string): Promise<void> {
     for (let d = dir; d.startsWith(top + path.sep); d = path.dirname(d)) {
@@ -270,64 +257,5 @@ export class FsBlobStore implements BlobStore {
       if (isMissing(err) || err instanceof SyntaxError) return null;
       throw err;
     }
-  }
-}
-
-/** Keys under `root/dir`, in lexicographic order like an S3 listing. */
-async function* walk(root: string, dir: string): AsyncGenerator<string> {
-  let entries: fs.Dirent[];
-  try {
-    entries = await fsp.readdir(path.join(root, dir), { withFileTypes: true });
-  } catch (err) {
-    if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
-    throw err;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const rel = dir ? `${dir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) yield* walk(root, rel);
-    else if (entry.isFile()) yield rel;
-  }
-}
-
-function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-/**
- * Writes `body` to a new file, hashing it on the way, and fsyncs it before closing: one open, the
- * writes, one fsync, one close. `maxBytes` stops a stream that sends more than it declared.
- */
-async function writeDurably(
-  file: string,
-  body: Readable | Buffer,
-  maxBytes?: number,
-): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const handle = await fsp.open(file, 'wx');
-  try {
-    for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
-      const data = chunk as Buffer;
-      bytes += data.length;
-      if (maxBytes !== undefined && bytes > maxBytes)
-        throw new AppError('integrity_mismatch', `received more than the declared ${maxBytes} bytes`);
-      hash.update(data);
-      for (let at = 0; at < data.length;) at += (await handle.write(data, at, data.length - at)).bytesWritten;
-    }
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
