@@ -107,22 +107,18 @@ export class UnaryFastPath {
     if (encoding && encoding !== 'identity') return false;
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const limit = this.options.readMaxBytes + 5;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= this.options.readMaxBytes + 5) chunks.push(chunk);
-    });
-    req.on(
-      'end',
-      () =>
-        void this.serve(
-          route,
-          req,
-          res,
-          contentType,
-          Buffer.concat(chunks, Math.min(size, this.options.readMaxBytes + 5)),
-          size,
-        ),
-    );
+      if (size <= limit) return void chunks.push(chunk);
+      // Over the limit: answer RESOURCE_EXHAUSTED now rather than read the rest of the body.
+      req.off('data', onData);
+      req.off('end', onEnd);
+      void this.serve(route, req, res, contentType, Buffer.alloc(0), size);
+    };
+    const onEnd = () => void this.serve(route, req, res, contentType, Buffer.concat(chunks, size), size);
+    req.on('data', onData);
+    req.on('end', onEnd);
     return true;
   }
 
