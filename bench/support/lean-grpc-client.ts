@@ -14,6 +14,7 @@ import {
   type MessageInitShape,
   type MessageShape,
 } from '@bufbuild/protobuf';
+import { grpcEnvelope } from '../../src/edge-api/unary-fast-path.js';
 
 export interface LeanClient {
   unary<M extends DescMethodUnary>(
@@ -38,11 +39,7 @@ export function leanGrpcClient(opts: {
   session.on('error', () => undefined);
   return {
     unary(service, method, message) {
-      const bytes = toBinary(method.input, create(method.input, message));
-      const envelope = Buffer.allocUnsafe(5 + bytes.length);
-      envelope[0] = 0;
-      envelope.writeUInt32BE(bytes.length, 1);
-      envelope.set(bytes, 5);
+      const envelope = grpcEnvelope(toBinary(method.input, create(method.input, message)));
       return new Promise((resolve, reject) => {
         const req = session.request({
           ':method': 'POST',

@@ -11,8 +11,7 @@ const db = new BetterSqlite3(path, { fileMustExist: true, timeout: busyTimeoutMs
 
 function checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
   // PASSIVE never waits for the service's writer or readers: it copies what it can and stops.
-  const [row] = db.pragma(`wal_checkpoint(${mode})`) as { busy: number; log: number; checkpointed: number }[];
-  parentPort!.postMessage({ kind: 'checkpointed', walPages: row?.log ?? 0, copied: row?.checkpointed ?? 0 });
+  db.pragma(`wal_checkpoint(${mode})`);
 }
 
 const timer = setInterval(() => {

@@ -190,11 +190,7 @@ export class UnaryFastPath {
             }),
           ]));
       if (stream.destroyed) return;
-      const bytes = toBinary(route.method.output, response.message);
-      const envelope = Buffer.allocUnsafe(5 + bytes.length);
-      envelope[0] = 0;
-      envelope.writeUInt32BE(bytes.length, 1);
-      envelope.set(bytes, 5);
+      const envelope = grpcEnvelope(toBinary(route.method.output, response.message));
       state.finished = true;
       // Through the compatibility response, which owns the stream's trailer callback.
       res.writeHead(200, { 'content-type': contentType, ...fromHeaders(state.responseHeaders) });
@@ -238,6 +234,15 @@ export class UnaryFastPath {
       );
     }
   }
+}
+
+/** One uncompressed gRPC length-prefixed message: flags byte 0, 4-byte big-endian length, bytes. */
+export function grpcEnvelope(message: Uint8Array): Buffer {
+  const envelope = Buffer.allocUnsafe(5 + message.length);
+  envelope[0] = 0;
+  envelope.writeUInt32BE(message.length, 1);
+  envelope.set(message, 5);
+  return envelope;
 }
 
 /** gRPC's `grpc-timeout` header: an integer and a unit (H, M, S, m, u, n). */

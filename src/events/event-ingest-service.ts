@@ -49,10 +49,11 @@ export interface IngestSettings extends FrameLimits {
 
 /**
  * Accepts an event: everything is validated first; frames are encrypted to the owner and written
- * durably to the local spool with the event's metadata.json (in a worker thread); the event and its archive objects are committed in one transaction;
- * only then is it acknowledged. Archiving to the object store happens afterwards in a job, so an
- * unreachable store never loses or refuses an event. A retry with the same (edge, event key)
- * returns the same event and stores nothing again.
+ * durably to the local spool with the event's metadata.json (in a worker thread); the event and
+ * its archive objects are committed in one transaction; only then is it acknowledged. Archiving
+ * to the object store happens afterwards in a job, so an unreachable store never loses or refuses
+ * an event. A retry with the same (edge, event key) returns the same event and stores nothing
+ * again.
  */
 export class EventIngestService {
   constructor(

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { BlobInfo, BlobRead, BlobStat, BlobStore, ByteRange, PutOptions } from './blob-store.js';
 import { assertValidRange, checkIntegrity } from './hashing.js';
-import { fsyncDir, isMissing, metaFile, walk, writeDurably, type MetaFile } from './fs-files.js';
+import { fsyncDir, hashAndSync, isMissing, metaFile, walk, writeDurably, type MetaFile } from './fs-files.js';
 import { assertValidBucket, assertValidKey, assertValidPrefix } from './keys.js';
 
 /**
@@ -32,27 +32,35 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(bucket: string, key: string, body: Readable | Buffer, options?: PutOptions): Promise<BlobInfo> {
-    try {
-      return await this.putOnce(bucket, key, body, options);
-    } catch (err) {
-      if (!isMissing(err) || this.knownDirs.size === 0) throw err;
-      // A folder remembered as existing was removed behind our back (by an operator, a restore):
-      // forget them all; a buffer can be written again at once, a consumed stream is retried by
-      // its caller.
-      this.knownDirs.clear();
-      if (Buffer.isBuffer(body)) return this.putOnce(bucket, key, body, options);
-      throw err;
-    }
+    // A consumed stream cannot be written again; its caller retries.
+    return this.retryingForgottenFolders(
+      () => this.putOnce(bucket, key, body, options),
+      () => Buffer.isBuffer(body),
+    );
   }
 
   async putFile(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo> {
+    return this.retryingForgottenFolders(
+      () => this.moveOnce(bucket, key, file, options),
+      () => fs.existsSync(file),
+    );
+  }
+
+  /**
+   * Runs a write; when it failed because a folder remembered as existing was removed behind our
+   * back (by an operator, a restore), forgets them all and runs it once more if `canRetry`.
+   */
+  private async retryingForgottenFolders(
+    write: () => Promise<BlobInfo>,
+    canRetry: () => boolean,
+  ): Promise<BlobInfo> {
     try {
-      return await this.moveOnce(bucket, key, file, options);
+      return await write();
     } catch (err) {
-      // As in put: a remembered folder may have gone; the source file is still there to retry.
-      if (!isMissing(err) || this.knownDirs.size === 0 || !fs.existsSync(file)) throw err;
+      if (!isMissing(err) || this.knownDirs.size === 0) throw err;
       this.knownDirs.clear();
-      return this.moveOnce(bucket, key, file, options);
+      if (canRetry()) return write();
+      throw err;
     }
   }
 
@@ -63,19 +71,7 @@ export class FsBlobStore implements BlobStore {
    */
   private async moveOnce(bucket: string, key: string, file: string, options?: PutOptions): Promise<BlobInfo> {
     const { target, metaTarget } = await this.targets(bucket, key);
-    const handle = await fsp.open(file, 'r');
-    let bytes = 0;
-    const hash = createHash('sha256');
-    try {
-      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 })) {
-        bytes += (chunk as Buffer).length;
-        hash.update(chunk as Buffer);
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const sha256 = hash.digest('hex');
+    const { bytes, sha256 } = await hashAndSync(file);
     checkIntegrity(options, bytes, sha256);
     const tmpMeta = path.join(this.tmpDir, `${randomUUID()}.meta`);
     try {

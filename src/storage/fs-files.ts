@@ -1,10 +1,9 @@
 // File-system helpers of FsBlobStore: durable writes, folder fsync, the checksum sidecar, listing.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { AppError } from '../errors/app-error.js';
+import { ContentHasher } from './hashing.js';
 
 export interface MetaFile {
   sha256: string;
@@ -39,6 +38,20 @@ export function metaFile(sha256: string, size: number, contentType?: string): Bu
   return Buffer.from(JSON.stringify(meta));
 }
 
+/** Hashes a file already on disk and fsyncs it (a file handed over to be kept). */
+export async function hashAndSync(file: string): Promise<{ bytes: number; sha256: string }> {
+  const hasher = new ContentHasher();
+  const handle = await fsp.open(file, 'r');
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 }))
+      hasher.update(chunk as Buffer);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { bytes: hasher.bytes, sha256: hasher.digest() };
+}
+
 /**
  * Writes `body` to a new file, hashing it on the way, and fsyncs it before closing: one open, the
  * writes, one fsync, one close. `maxBytes` stops a stream that sends more than it declared.
@@ -48,23 +61,19 @@ export async function writeDurably(
   body: Readable | Buffer,
   maxBytes?: number,
 ): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const hasher = new ContentHasher(maxBytes);
   const handle = await fsp.open(file, 'wx');
   try {
     for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
       const data = chunk as Buffer;
-      bytes += data.length;
-      if (maxBytes !== undefined && bytes > maxBytes)
-        throw new AppError('integrity_mismatch', `received more than the declared ${maxBytes} bytes`);
-      hash.update(data);
+      hasher.update(data);
       for (let at = 0; at < data.length;) at += (await handle.write(data, at, data.length - at)).bytesWritten;
     }
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return { bytes: hasher.bytes, sha256: hasher.digest() };
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -3,27 +3,53 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../errors/app-error.js';
 import type { ByteRange, PutOptions } from './blob-store.js';
 
-/** Pass-through stream that counts and hashes what flows through it. */
-export class HashingStream extends Transform {
+/**
+ * Counts and hashes content as it arrives; throws integrity_mismatch as soon as more than
+ * `maxBytes` have come (a sender that declared one size and sends more).
+ */
+export class ContentHasher {
   private readonly hash: Hash = createHash('sha256');
   bytes = 0;
 
-  constructor(private readonly maxBytes?: number) {
-    super();
-  }
+  constructor(private readonly maxBytes?: number) {}
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  update(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    if (this.maxBytes !== undefined && this.bytes > this.maxBytes) {
-      done(new AppError('integrity_mismatch', `received more than the declared ${this.maxBytes} bytes`));
-      return;
-    }
+    if (this.maxBytes !== undefined && this.bytes > this.maxBytes)
+      throw new AppError('integrity_mismatch', `received more than the declared ${this.maxBytes} bytes`);
     this.hash.update(chunk);
-    done(null, chunk);
   }
 
   digest(): string {
     return this.hash.digest('hex');
+  }
+}
+
+/** Pass-through stream that counts and hashes what flows through it. */
+export class HashingStream extends Transform {
+  private readonly hasher: ContentHasher;
+
+  constructor(maxBytes?: number) {
+    super();
+    this.hasher = new ContentHasher(maxBytes);
+  }
+
+  get bytes(): number {
+    return this.hasher.bytes;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.hasher.update(chunk);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done(null, chunk);
+  }
+
+  digest(): string {
+    return this.hasher.digest();
   }
 }
 
