@@ -15,6 +15,7 @@ import { LocalReplicaGroup, WorkerReplicaGroup } from '../../src/training/replic
 import { trainCae, type TrainingParams } from '../../src/training/trainer.js';
 import { DEFAULT_ARCHITECTURE } from '../../src/training/cae-architecture.js';
 import { parameterCount } from '../../src/training/cae-parameters.js';
+import { nativeKernels } from '../../src/ml/native-kernels.js';
 
 const images = Number(process.env.BENCH_IMAGES ?? 200);
 const epochs = Number(process.env.BENCH_EPOCHS ?? 30);
@@ -40,7 +41,8 @@ const params: TrainingParams = {
 console.log(
   `CAE ${JSON.stringify(DEFAULT_ARCHITECTURE)}, ${parameterCount(DEFAULT_ARCHITECTURE)} parameters`,
 );
-console.log(`${images} images 128x128, batch 16, ${epochs} epochs\n`);
+console.log(`${images} images 128x128, batch 16, ${epochs} epochs`);
+console.log(`tfjs kernels: native ${nativeKernels().reason} (UVM_NATIVE_KERNELS=off for wasm only)\n`);
 const rows: string[][] = [['run', 'wall s', 's/epoch', 'final loss', 'peak RSS MB']];
 
 for (const workers of [1, 2]) {
@@ -69,14 +71,15 @@ for (const workers of [1, 2]) {
   ]);
 }
 
-const hasTorch = spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (hasTorch) {
+// Debian's python3-torch is installed for /usr/bin/python3, which may not be the python3 on PATH.
+const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find(
+  (p) => p && spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+);
+for (const threads of python ? [1, 2] : []) {
   const out = execFileSync(
-    'python3',
+    python!,
     [fileURLToPath(new URL('./pytorch_cae.py', import.meta.url)), String(images), String(epochs)],
-    {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '2' },
-    },
+    { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) } },
   ).toString();
   const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
     wall: number;
@@ -85,13 +88,12 @@ if (hasTorch) {
     peakRssMb: number;
   };
   rows.push([
-    'PyTorch (2 threads)',
+    `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`,
     r.wall.toFixed(1),
     r.perEpoch.toFixed(2),
     r.loss.toFixed(5),
     r.peakRssMb.toFixed(0),
   ]);
-} else {
-  rows.push(['PyTorch', 'not installed (apt-get install python3-torch)', '', '', '']);
 }
+if (!python) rows.push(['PyTorch', 'not installed (apt-get install python3-torch)', '', '', '']);
 for (const row of rows) console.log(row.map((c, i) => c.padEnd(i === 0 ? 24 : 12)).join(' '));

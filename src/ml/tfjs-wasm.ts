@@ -10,6 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
+import { nativeKernels } from './native-kernels.js';
+import { registerNativeConvKernels } from './native-conv-kernels.js';
 
 export type Tf = typeof tf;
 
@@ -18,6 +20,9 @@ let ready: Promise<Tf> | undefined;
 export function loadTf(): Promise<Tf> {
   ready ??= (async () => {
     registerWasmTrainingKernels();
+    // Convolutions and matrix products on OpenBLAS where the addon is built (several times faster).
+    const native = nativeKernels().kernels;
+    if (native) registerNativeConvKernels(native);
     // Quiet the "hi there, you are running in node without tfjs-node" banner.
     tf.env().set('IS_NODE', true);
     tf.env().set('PROD', true);

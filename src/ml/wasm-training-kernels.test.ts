@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { loadTf } from './tfjs-wasm.js';
 
+// These are the kernels used where the native addon is not built: keep it out of this process
+// (read when loadTf first runs). native-conv-kernels.test.ts covers the native ones.
+process.env.UVM_NATIVE_KERNELS = 'off';
+
 type Pad = 'same' | 'valid';
 interface Case {
   x: [number, number, number, number];
