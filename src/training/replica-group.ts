@@ -1,24 +1,28 @@
 /**
- * Data-parallel training over one or more replicas of the model. Each step splits the batch
- * across the replicas, each computes gradients on its share, and every replica then applies the
- * same size-weighted average with its own (identical) Adam state, so the copies never diverge.
+ * Data-parallel training over one or more replicas of the model. Each step splits the batch across
+ * the replicas; each writes its share's mean gradient into its slot of shared memory; then each
+ * replica runs Adam on its own range of the parameters (adam.ts), averaging the slots as it goes.
+ * The weights exist once, in shared memory; a replica copies them in before its next pass.
  * `LocalReplicaGroup` runs one replica in the calling thread (tests, tiny jobs); `WorkerReplicaGroup`
  * runs one per worker thread, which is how the service trains on every core.
  */
 import { WorkerPool, workerScript } from '../jobs/worker-pool.js';
 import type { Logger } from '../logging/logger.js';
-import { gatherBatch, type AugmentOptions, type ImageSet } from './batches.js';
+import {
+  createSharedTrainingState,
+  parameterRanges,
+  resetTrainingState,
+  type SharedTrainingState,
+} from './adam.js';
+import type { AugmentOptions, ImageSet } from './batches.js';
 import type { CaeArchitecture } from './cae-architecture.js';
-import { CaeReplica } from './cae-replica.js';
+import { ReplicaHost, type BatchShare, type ReplicaSetup, type WeightsVersion } from './replica-host.js';
 
-export interface BatchShare {
-  indices: number[];
-  /** Present when the batch is augmented. */
-  augmentSeed?: number;
-}
+export type { BatchShare } from './replica-host.js';
 
-export interface ReplicaSetup {
+export interface GroupSetup {
   arch: CaeArchitecture;
+  /** Starting weights (flat, parameter-spec order); Adam starts from zero moments. */
   params: Float32Array;
   learningRate: number;
   images: ImageSet;
@@ -27,7 +31,7 @@ export interface ReplicaSetup {
 
 export interface ReplicaGroup {
   readonly size: number;
-  init(setup: ReplicaSetup): Promise<void>;
+  init(setup: GroupSetup): Promise<void>;
   /** One optimiser step over the shares (one per replica); resolves to the batch's mean loss. */
   step(shares: BatchShare[]): Promise<number>;
   /** Per-image reconstruction scores for these images (no weight change). */
@@ -44,161 +48,64 @@ export function splitBatch(indices: number[], parts: number): number[][] {
   return out;
 }
 
-/** Size-weighted mean of the shares' gradients (each is a mean over its own images). */
-export function averageGradients(results: { grads: Float32Array; count: number }[]): Float32Array {
-  const total = results.reduce((n, r) => n + r.count, 0);
-  const out = new Float32Array(results[0]!.grads.length);
-  for (const r of results) {
-    const w = r.count / total;
-    for (let i = 0; i < out.length; i++) out[i]! += r.grads[i]! * w;
-  }
-  return out;
+/** How the group reaches one replica: in this thread, or in a worker. */
+interface ReplicaChannel {
+  init(setup: ReplicaSetup & WeightsVersion): Promise<void>;
+  gradientsToSlot(
+    task: Parameters<ReplicaHost['gradientsToSlot']>[0],
+  ): Promise<{ loss: number; count: number }>;
+  adamRange(task: Parameters<ReplicaHost['adamRange']>[0]): Promise<void>;
+  scores(task: Parameters<ReplicaHost['scores']>[0]): Promise<Float32Array>;
+  close(): Promise<void>;
 }
 
-/** The state one replica keeps: shared by the in-thread group and the worker thread. */
-export class ReplicaHost {
-  private replica?: CaeReplica;
-  private setup?: ReplicaSetup;
+class DataParallelGroup implements ReplicaGroup {
+  private state?: SharedTrainingState;
+  /** Bumped whenever the shared weights change; replicas compare it with the one they hold. */
+  private version = 0;
+  private adamStep = 0;
 
-  async init(setup: ReplicaSetup): Promise<void> {
-    this.replica?.dispose();
-    this.setup = setup;
-    this.replica = await CaeReplica.create(setup.arch, setup.params, setup.learningRate);
+  constructor(private readonly channels: ReplicaChannel[]) {}
+
+  get size(): number {
+    return this.channels.length;
   }
 
-  private ready(): { replica: CaeReplica; setup: ReplicaSetup } {
-    if (!this.replica || !this.setup) throw new Error('replica used before init');
-    return { replica: this.replica, setup: this.setup };
-  }
-
-  gradients(share: BatchShare): { loss: number; grads: Float32Array; count: number } {
-    const { replica, setup } = this.ready();
-    const augment =
-      setup.augment && share.augmentSeed !== undefined
-        ? { ...setup.augment, seed: share.augmentSeed }
-        : undefined;
-    const batch = gatherBatch(setup.images, share.indices, augment);
-    return { ...replica.gradients(batch, share.indices.length), count: share.indices.length };
-  }
-
-  /**
-   * Shared-memory variant for worker replicas: gradients go into this replica's slot of a
-   * SharedArrayBuffer (slot i = values [i*P, (i+1)*P)), and every replica averages the slots
-   * itself, so no gradient array is copied between threads.
-   */
-  gradientsToSlot(task: { share: BatchShare; slots: Float32Array; slot: number }): {
-    loss: number;
-    count: number;
-  } {
-    const r = this.gradients(task.share);
-    task.slots.set(r.grads, task.slot * r.grads.length);
-    return { loss: r.loss, count: r.count };
-  }
-
-  applyFromSlots(task: { slots: Float32Array; weights: number[] }): void {
-    const size = task.slots.length / task.weights.length;
-    const avg = new Float32Array(size);
-    task.weights.forEach((w, slot) => {
-      if (w === 0) return;
-      const src = task.slots.subarray(slot * size, (slot + 1) * size);
-      for (let i = 0; i < size; i++) avg[i]! += src[i]! * w;
-    });
-    this.apply(avg);
-  }
-
-  apply(grads: Float32Array): void {
-    this.ready().replica.applyGradients(grads);
-  }
-
-  scores(indices: number[]): Float32Array {
-    const { replica, setup } = this.ready();
-    const out = new Float32Array(indices.length);
-    // Evaluate in modest chunks to bound memory on big validation sets.
-    for (let i = 0; i < indices.length; i += 32) {
-      const chunk = indices.slice(i, i + 32);
-      out.set(replica.evaluate(gatherBatch(setup.images, chunk), chunk.length).scores, i);
-    }
-    return out;
-  }
-
-  parameters(): Float32Array {
-    return this.ready().replica.parameters();
-  }
-
-  dispose(): void {
-    this.replica?.dispose();
-    this.replica = undefined;
-  }
-}
-
-export class LocalReplicaGroup implements ReplicaGroup {
-  readonly size = 1;
-  private readonly host = new ReplicaHost();
-
-  init(setup: ReplicaSetup): Promise<void> {
-    return this.host.init(setup);
-  }
-
-  async step(shares: BatchShare[]): Promise<number> {
-    const results = shares.map((s) => this.host.gradients(s));
-    this.host.apply(averageGradients(results));
-    return results.reduce((a, r) => a + r.loss * r.count, 0) / results.reduce((a, r) => a + r.count, 0);
-  }
-
-  async scores(indices: number[]): Promise<Float32Array> {
-    return this.host.scores(indices);
-  }
-
-  async parameters(): Promise<Float32Array> {
-    return this.host.parameters();
-  }
-
-  async close(): Promise<void> {
-    this.host.dispose();
-  }
-}
-
-export class WorkerReplicaGroup implements ReplicaGroup {
-  private readonly pools: WorkerPool[];
-
-  constructor(
-    readonly size: number,
-    log: Logger,
-  ) {
-    const script = workerScript(import.meta.url, 'replica-worker');
-    this.pools = Array.from(
-      { length: size },
-      (_, i) => new WorkerPool({ script, size: 1, name: `training-${i}` }, log),
+  async init(setup: GroupSetup): Promise<void> {
+    if (this.state && this.state.weights.length === setup.params.length)
+      resetTrainingState(this.state, setup.params);
+    else this.state = createSharedTrainingState(setup.params, this.size);
+    this.adamStep = 0;
+    this.version++;
+    const { params: _initial, ...rest } = setup;
+    await Promise.all(
+      this.channels.map((c) => c.init({ ...rest, state: this.state!, version: this.version })),
     );
-  }
-
-  private slots?: Float32Array;
-
-  async init(setup: ReplicaSetup): Promise<void> {
-    // The images are in a SharedArrayBuffer (see loadImageSet), and so are the gradient slots:
-    // every worker reads the same memory, nothing large is copied per step.
-    this.slots ??= new Float32Array(new SharedArrayBuffer(setup.params.length * this.size * 4));
-    await Promise.all(this.pools.map((p) => p.run('init', setup)));
   }
 
   async step(shares: BatchShare[]): Promise<number> {
     if (shares.length > this.size) throw new Error(`${shares.length} shares for ${this.size} replicas`);
-    const slots = this.slots!;
+    const state = this.ready();
+    const version = this.version;
     const results = await Promise.all(
-      shares.map((share, slot) =>
-        this.pools[slot]!.run<{ loss: number; count: number }>('gradientsToSlot', { share, slots, slot }),
-      ),
+      shares.map((share, slot) => this.channels[slot]!.gradientsToSlot({ share, slot, version })),
     );
     const total = results.reduce((n, r) => n + r.count, 0);
-    const weights = Array.from({ length: this.size }, (_, i) => (results[i] ? results[i].count / total : 0));
-    await Promise.all(this.pools.map((p) => p.run('applyFromSlots', { slots, weights })));
+    const slotWeights = Array.from({ length: this.size }, (_, i) =>
+      results[i] ? results[i].count / total : 0,
+    );
+    const step = ++this.adamStep;
+    const ranges = parameterRanges(state.weights.length, this.size);
+    await Promise.all(this.channels.map((c, i) => c.adamRange({ range: ranges[i]!, slotWeights, step })));
+    this.version++;
     return results.reduce((a, r) => a + r.loss * r.count, 0) / total;
   }
 
   async scores(indices: number[]): Promise<Float32Array> {
     const parts = splitBatch(indices, this.size);
+    const version = this.version;
     const results = await Promise.all(
-      parts.map((part, i) => this.pools[i]!.run<Float32Array>('scores', part)),
+      parts.map((part, i) => this.channels[i]!.scores({ indices: part, version })),
     );
     const out = new Float32Array(indices.length);
     let offset = 0;
@@ -209,11 +116,56 @@ export class WorkerReplicaGroup implements ReplicaGroup {
     return out;
   }
 
-  parameters(): Promise<Float32Array> {
-    return this.pools[0]!.run<Float32Array>('parameters', null);
+  async parameters(): Promise<Float32Array> {
+    return Float32Array.from(this.ready().weights);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.pools.map((p) => p.close()));
+    await Promise.all(this.channels.map((c) => c.close()));
+  }
+
+  private ready(): SharedTrainingState {
+    if (!this.state) throw new Error('replica group used before init');
+    return this.state;
+  }
+}
+
+function inThreadChannel(): ReplicaChannel {
+  const host = new ReplicaHost();
+  return {
+    init: (setup) => host.init(setup),
+    gradientsToSlot: async (task) => host.gradientsToSlot(task),
+    adamRange: async (task) => host.adamRange(task),
+    scores: async (task) => host.scores(task),
+    close: async () => host.dispose(),
+  };
+}
+
+function workerChannel(pool: WorkerPool): ReplicaChannel {
+  return {
+    init: (setup) => pool.run('init', setup),
+    gradientsToSlot: (task) => pool.run('gradientsToSlot', task),
+    adamRange: (task) => pool.run('adamRange', task),
+    scores: (task) => pool.run('scores', task),
+    close: () => pool.close(),
+  };
+}
+
+/** One replica in the calling thread. */
+export class LocalReplicaGroup extends DataParallelGroup {
+  constructor() {
+    super([inThreadChannel()]);
+  }
+}
+
+/** One replica per worker thread. */
+export class WorkerReplicaGroup extends DataParallelGroup {
+  constructor(size: number, log: Logger) {
+    const script = workerScript(import.meta.url, 'replica-worker');
+    super(
+      Array.from({ length: size }, (_, i) =>
+        workerChannel(new WorkerPool({ script, size: 1, name: `training-${i}` }, log)),
+      ),
+    );
   }
 }

@@ -58,7 +58,7 @@ describe('CAE training on real frames', () => {
 
     const bad = await Promise.all(result.validationIndices.map((i) => occluded(frames[i]!)));
     const badSet = await loadImageSet(bad.length, async (i) => bad[i]!, size);
-    const replica = await CaeReplica.create(p.arch, result.params, p.learningRate);
+    const replica = await CaeReplica.create(p.arch, result.params);
     const badScores = replica.evaluate(badSet.data, badSet.count).scores;
     const cal = calibrate(result.validationScores, badScores, { rule: 'percentile', percentile: 99 });
     assert.equal(

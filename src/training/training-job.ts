@@ -133,7 +133,7 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
 
   await stage('calibrating');
   const named = unflattenParameters(params.arch, result.params);
-  const replica = await CaeReplica.create(params.arch, result.params, params.learningRate);
+  const replica = await CaeReplica.create(params.arch, result.params);
   const abnormalScores = abnormal.count
     ? replica.evaluate(abnormal.data, abnormal.count).scores
     : new Float32Array();
