@@ -21,7 +21,7 @@ describe('shared-memory Adam', () => {
       const slots = slotWeights.map((_, r) => values(size, 10 * step + r));
       slots.forEach((g, r) => state.gradientSlots.set(g, r * size));
       const average = slots[0]!.map((_, i) => slots.reduce((a, g, r) => a + g[i]! * slotWeights[r]!, 0));
-      tf.tidy(() => optimizer.applyGradients({ [variable.name]: tf.tensor1d(average) }));
+      tf.tidy(() => optimizer.applyGradients([{ name: variable.name, tensor: tf.tensor1d(average) }]));
       // Each "thread" updates its own range, as replicas do.
       for (const range of parameterRanges(size, 2))
         adamUpdate(state, range, slotWeights, step, { learningRate: 0.01 });
