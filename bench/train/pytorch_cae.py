@@ -2,7 +2,7 @@
 
 Identical layers (Conv 3x3 stride 2 "same" + ReLU x4, Dense 128, Dense + ReLU, ConvTranspose x4,
 Sigmoid), MSE loss, Adam 1e-3, batch 16, random images of the same size (speed does not depend on
-pixel values). Prints one JSON line: wall seconds, seconds per epoch, final loss, peak RSS MB.
+pixel values). Usage: pytorch_cae.py IMAGES EPOCHS [THREADS=2]. Prints one JSON line: wall seconds, seconds per epoch, final loss, peak RSS MB.
 """
 import json
 import resource
@@ -12,8 +12,9 @@ import time
 import torch
 from torch import nn
 
-torch.set_num_threads(2)
 images, epochs = int(sys.argv[1]), int(sys.argv[2])
+threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+torch.set_num_threads(threads)
 torch.manual_seed(1)
 
 

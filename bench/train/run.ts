@@ -1,8 +1,9 @@
 /**
- * bench/train: the CAE training benchmark of issue 5. The identical architecture and data size
- * in tfjs-wasm (1 and 2 worker threads) and, where Debian's python3-torch is installed, PyTorch on
- * the same machine (pytorch_cae.py): 200 images, 128x128, batch 16, 30 epochs (change with
- * BENCH_IMAGES / BENCH_EPOCHS). Prints wall time, seconds per epoch and peak RSS for each.
+ * bench/train: the CAE training benchmark of issue 5. The identical architecture and data size in
+ * tfjs (wasm backend, with the native kernels where built; 1 and 2 worker threads) and, where
+ * Debian's python3-torch is installed, PyTorch on the same machine (pytorch_cae.py, 1 and 2
+ * threads): 200 images, 128x128, batch 16, 30 epochs (change with BENCH_IMAGES / BENCH_EPOCHS).
+ * Prints wall time, seconds per epoch and peak RSS for each.
  *
  *   npm run bench:train
  */
@@ -54,7 +55,7 @@ for (const workers of [1, 2]) {
   const result = await trainCae(set, params, group, {
     onEpoch: (r) =>
       process.stderr.write(
-        `\r  tfjs-wasm x${workers}: epoch ${r.epoch}/${r.epochs} loss ${r.trainLoss.toFixed(5)} eta ${r.etaSeconds.toFixed(0)} s   `,
+        `\r  tfjs x${workers}: epoch ${r.epoch}/${r.epochs} loss ${r.trainLoss.toFixed(5)} eta ${r.etaSeconds.toFixed(0)} s   `,
       ),
   });
   const wall = (performance.now() - t0) / 1000;
@@ -63,7 +64,7 @@ for (const workers of [1, 2]) {
   process.stderr.write('\n');
   // Worker threads share the process, so RSS covers them too.
   rows.push([
-    `tfjs-wasm, ${workers} thread${workers > 1 ? 's' : ''}`,
+    `tfjs, ${workers} thread${workers > 1 ? 's' : ''}`,
     wall.toFixed(1),
     (wall / result.history.length).toFixed(2),
     result.history.at(-1)!.trainLoss.toFixed(5),
@@ -78,7 +79,12 @@ const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find(
 for (const threads of python ? [1, 2] : []) {
   const out = execFileSync(
     python!,
-    [fileURLToPath(new URL('./pytorch_cae.py', import.meta.url)), String(images), String(epochs)],
+    [
+      fileURLToPath(new URL('./pytorch_cae.py', import.meta.url)),
+      String(images),
+      String(epochs),
+      String(threads),
+    ],
     { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) } },
   ).toString();
   const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
