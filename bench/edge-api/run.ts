@@ -7,6 +7,7 @@
  * Run: npm run bench:edge-api [-- --edges 200 --seconds 10 --rate 2000 --connect-client]
  */
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { edgeClient } from '../../src/edge-client/transport.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { EdgeService, type HeartbeatRequestSchema } from '../../src/gen/guardian/edge/v1/edge_pb.js';
@@ -95,13 +96,42 @@ try {
   );
   await Promise.all(edges.map((e) => e.heartbeat({}))); // open every connection
   console.log(`connections open: server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`);
-  await serverLoop(); // resets the event-loop histogram: each phase reports its own
+  // The load generator's own stalls (its GC, mostly) inflate the latencies it measures: report them.
+  const clientDelay = monitorEventLoopDelay({ resolution: 1 });
+  clientDelay.enable();
+  function clientLoop(): string {
+    const text = `load generator event loop delay p99 ${(clientDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(clientDelay.max / 1e6).toFixed(1)} ms`;
+    clientDelay.reset();
+    return text;
+  }
 
-  /** One heartbeat; its latency goes into `latencies` when it succeeds. */
-  async function heartbeat(edge: (typeof edges)[number], latencies: number[]): Promise<void> {
+  await serverLoop(); // resets the event-loop histogram: each phase reports its own
+  clientLoop();
+
+  /** One heartbeat; its latency goes into `latencies` (and its start into `starts`) when it succeeds. */
+  async function heartbeat(
+    edge: (typeof edges)[number],
+    latencies: number[],
+    starts?: number[],
+  ): Promise<void> {
     const t = performance.now();
     await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
     latencies.push(performance.now() - t);
+    starts?.push(t);
+  }
+
+  /** p99 of each second of a phase: shows whether a tail is spread out or one episode. */
+  function perSecondP99(latencies: number[], starts: number[], from: number): string {
+    const buckets: number[][] = [];
+    latencies.forEach((l, i) => (buckets[Math.floor((starts[i]! - from) / 1000)] ??= []).push(l));
+    return buckets
+      .map((b) =>
+        percentile(
+          [...b].sort((x, y) => x - y),
+          99,
+        ).toFixed(1),
+      )
+      .join(' ');
   }
 
   /** Every edge sends back to back: the most calls/s the service answers. */
@@ -119,28 +149,33 @@ try {
     );
     report('saturation (closed loop)', latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);
+    console.log(`${''.padEnd(24)} ${clientLoop()}`);
   }
 
   /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
   async function fixedRate(name: string): Promise<void> {
     const cpu = cpuMs(server.pid!);
     const latencies: number[] = [];
+    const starts: number[] = [];
     let errors = 0;
     const perEdgeInterval = (1000 * EDGES) / RATE;
-    const end = performance.now() + SECONDS * 1000;
+    const from = performance.now();
+    const end = from + SECONDS * 1000;
     await Promise.all(
       edges.map(async (edge, i) => {
         let next = performance.now() + (i * perEdgeInterval) / EDGES;
         while (next < end) {
           const wait = next - performance.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          await heartbeat(edge, latencies).catch(() => errors++);
+          await heartbeat(edge, latencies, starts).catch(() => errors++);
           next += perEdgeInterval;
         }
       }),
     );
     report(name, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);
+    console.log(`${''.padEnd(24)} ${clientLoop()}`);
+    console.log(`${''.padEnd(24)} p99 ms per second: ${perSecondP99(latencies, starts, from)}`);
   }
 
   // The rate phase first and again after saturation: a burst leaves V8 allocating per-call objects

@@ -1,7 +1,7 @@
 /**
  * What the benches that run the service in its own process share: a temp folder with a config, the
  * `uservm` CLI against it, the server process (`BENCH_PROF=<dir>` writes its CPU profile,
- * `BENCH_NODE_FLAGS` passes node flags), its RSS and CPU time from /proc, and enrolled edges.
+ * `BENCH_NODE_FLAGS` passes node flags, `BENCH_SERVER_STDOUT=<file>` keeps its stdout), its RSS and CPU time from /proc, and enrolled edges.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +56,14 @@ export function benchService(name: string, yaml: (dir: string) => string): Bench
           config,
           'serve',
         ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
+        // BENCH_SERVER_STDOUT=<file> keeps what the server prints (e.g. BENCH_NODE_FLAGS=--trace-gc).
+        {
+          stdio: [
+            'ignore',
+            process.env.BENCH_SERVER_STDOUT ? fs.openSync(process.env.BENCH_SERVER_STDOUT, 'w') : 'ignore',
+            'inherit',
+          ],
+        },
       ),
     stop: async (server) => {
       if (server && server.exitCode === null && server.signalCode === null) {

@@ -5,7 +5,7 @@ import { createContextValues, type ConnectRouter, type Interceptor } from '@conn
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from '../logging/logger.js';
 import { peerCertificateKey } from './context.js';
-import { UnaryFastPath } from './unary-fast-path.js';
+import { serveUnaryFirst, UnaryFastPath } from './unary-fast-path.js';
 import type { PeerCertificate } from '../edges/edge-identity.js';
 
 /** Peer facts are per TLS connection, so they are computed once per socket, not per call. */
@@ -65,12 +65,12 @@ export class EdgeApiServer {
 
   async start(): Promise<{ host: string; port: number }> {
     const readMaxBytes = this.options.readMaxBytes ?? 8 * 1024 * 1024;
-    // An HTTP/2 request's socket is a fresh proxy per request; its session is the stable per-connection key.
-    const contextValues = (req: http2.Http2ServerRequest) =>
-      createContextValues().set(
-        peerCertificateKey,
-        peerOf(req.socket as TLSSocket, req.stream?.session ?? req.socket),
-      );
+    // The session is the stable per-connection key (a compat request's socket is a fresh proxy).
+    const contextValues = (stream: http2.ServerHttp2Stream) => {
+      const session = stream.session;
+      const socket = (session?.socket ?? {}) as TLSSocket;
+      return createContextValues().set(peerCertificateKey, peerOf(socket, session ?? stream));
+    };
     const fast =
       this.options.fastUnary === false
         ? undefined
@@ -85,13 +85,8 @@ export class EdgeApiServer {
       // No gzip: what edges exchange in bulk (JPEG frames, age ciphertext, ONNX weights) does not
       // compress, and gzipping model downloads was most of the server's CPU (zlib threads).
       acceptCompression: [],
-      contextValues: (req) => contextValues(req as http2.Http2ServerRequest),
+      contextValues: (req) => contextValues((req as http2.Http2ServerRequest).stream),
     });
-    const handler = fast
-      ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
-          if (!fast.handle(req, res)) connectHandler(req, res);
-        }
-      : connectHandler;
     const server = http2.createSecureServer(
       {
         cert: this.options.certPem,
@@ -102,8 +97,9 @@ export class EdgeApiServer {
         minVersion: 'TLSv1.2',
         settings: { initialWindowSize: STREAM_WINDOW_BYTES },
       },
-      handler,
+      connectHandler,
     );
+    if (fast) serveUnaryFirst(server, fast);
     server.on('session', (session) => {
       session.setLocalWindowSize(SESSION_WINDOW_BYTES);
       this.sessions.set(session, peerOf(session.socket as TLSSocket, session).fingerprint);

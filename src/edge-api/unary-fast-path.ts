@@ -34,7 +34,32 @@ interface FastRoute {
 export interface UnaryFastPathOptions {
   interceptors: Interceptor[];
   readMaxBytes: number;
-  contextValues: (req: http2.Http2ServerRequest) => ContextValues;
+  contextValues: (stream: http2.ServerHttp2Stream) => ContextValues;
+}
+
+type StreamListener = (
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  flags: number,
+  rawHeaders: string[],
+) => void;
+
+/**
+ * Puts `fast` in front of an HTTP/2 server made with a request handler: the streams it serves never
+ * get the compatibility layer's request and response objects (two streams' worth of state per call,
+ * most of the garbage a heartbeat made); every other stream goes on to the request handler.
+ */
+export function serveUnaryFirst(
+  server: http2.Http2Server | http2.Http2SecureServer,
+  fast: UnaryFastPath,
+): void {
+  // The compatibility layer listens to 'stream' and emits 'request' (node:http2 setupCompat).
+  const compat = server.listeners('stream') as StreamListener[];
+  server.removeAllListeners('stream');
+  server.on('stream', ((stream, headers, flags, rawHeaders) => {
+    if (fast.handle(stream, headers)) return;
+    for (const listener of compat) listener.call(server, stream, headers, flags, rawHeaders);
+  }) as StreamListener);
 }
 
 const GRPC_CONTENT_TYPES = new Set(['application/grpc', 'application/grpc+proto']);
@@ -53,6 +78,8 @@ const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000
  */
 export class UnaryFastPath {
   private readonly routes = new Map<string, FastRoute>();
+  /** Calls this path has taken (the rest went to connect). */
+  served = 0;
 
   constructor(private readonly options: UnaryFastPathOptions) {}
 
@@ -97,14 +124,17 @@ export class UnaryFastPath {
     });
   }
 
-  /** Serves the request when it is a unary gRPC call this path knows; returns false otherwise. */
-  handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): boolean {
-    const route = this.routes.get(req.url);
-    if (!route || req.method !== 'POST') return false;
-    const contentType = req.headers['content-type'];
+  /** Serves the stream when it is a unary gRPC call this path knows; returns false otherwise. */
+  handle(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): boolean {
+    const route = this.routes.get(headers[':path'] ?? '');
+    if (!route || headers[':method'] !== 'POST') return false;
+    const contentType = headers['content-type'];
     if (!contentType || !GRPC_CONTENT_TYPES.has(contentType)) return false;
-    const encoding = req.headers['grpc-encoding'];
+    const encoding = headers['grpc-encoding'];
     if (encoding && encoding !== 'identity') return false;
+    this.served++;
+    // A reset by the client surfaces as 'error' on the stream; without a listener it would throw.
+    stream.on('error', () => {});
     const chunks: Buffer[] = [];
     let size = 0;
     const limit = this.options.readMaxBytes + 5;
@@ -112,33 +142,33 @@ export class UnaryFastPath {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
       // Over the limit: answer RESOURCE_EXHAUSTED now rather than read the rest of the body.
-      req.off('data', onData);
-      req.off('end', onEnd);
-      void this.serve(route, req, res, contentType, Buffer.alloc(0), size);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      void this.serve(route, stream, headers, contentType, Buffer.alloc(0), size);
     };
-    const onEnd = () => void this.serve(route, req, res, contentType, Buffer.concat(chunks, size), size);
-    req.on('data', onData);
-    req.on('end', onEnd);
+    const onEnd = () =>
+      void this.serve(route, stream, headers, contentType, Buffer.concat(chunks, size), size);
+    stream.on('data', onData);
+    stream.on('end', onEnd);
     return true;
   }
 
   private async serve(
     route: FastRoute,
-    req: http2.Http2ServerRequest,
-    res: http2.Http2ServerResponse,
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
     contentType: string,
     body: Buffer,
     size: number,
   ): Promise<void> {
-    const stream = res.stream;
-    const state = new UnaryCallState(stream, req.headers);
-    const timeoutMs = parseTimeout(req.headers['grpc-timeout']);
+    const state = new UnaryCallState(stream, headers);
+    const timeoutMs = parseTimeout(headers['grpc-timeout']);
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     try {
       const message = this.decode(route.method.input, body, size);
-      const values = this.options.contextValues(req);
-      const url = `https://${req.headers[':authority'] ?? 'localhost'}${req.url}`;
+      const values = this.options.contextValues(stream);
+      const url = `https://${headers[':authority'] ?? 'localhost'}${headers[':path']}`;
       const handlerContext: HandlerContext = {
         service: route.service,
         method: route.method as DescMethod,
@@ -192,22 +222,28 @@ export class UnaryFastPath {
       if (stream.destroyed) return;
       const envelope = grpcEnvelope(toBinary(route.method.output, response.message));
       state.finished = true;
-      // Through the compatibility response, which owns the stream's trailer callback.
-      res.writeHead(200, { 'content-type': contentType, ...fromHeaders(state.responseHeaders) });
-      res.addTrailers({ 'grpc-status': '0', ...fromHeaders(state.responseTrailers) });
-      res.end(envelope);
+      const trailers = { 'grpc-status': '0', ...fromHeaders(state.responseTrailers) };
+      stream.respond(
+        { ':status': 200, 'content-type': contentType, ...fromHeaders(state.responseHeaders) },
+        { waitForTrailers: true },
+      );
+      stream.once('wantTrailers', () => stream.sendTrailers(trailers));
+      stream.end(envelope);
     } catch (err) {
       if (stream.destroyed || stream.headersSent) return;
       state.finished = true;
       const error = ConnectError.from(err);
       // Trailers-only response: the status travels in the only HEADERS frame.
-      res.writeHead(200, {
-        'content-type': contentType,
-        ...fromHeaders(error.metadata),
-        'grpc-status': String(error.code),
-        'grpc-message': encodeGrpcMessage(error.rawMessage),
-      });
-      res.end();
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': contentType,
+          ...fromHeaders(error.metadata),
+          'grpc-status': String(error.code),
+          'grpc-message': encodeGrpcMessage(error.rawMessage),
+        },
+        { endStream: true },
+      );
     } finally {
       if (timer) clearTimeout(timer);
     }
