@@ -144,6 +144,16 @@ void Col2ImAdd(const Geometry& g, const float* cols, uint64_t r0, uint64_t count
   });
 }
 
+// Runs fn(first row, row count, scratch) over the output rows in blocks, with an im2col scratch of
+// block x k floats that stays in cache and is reused by every call on this thread.
+template <typename Fn>
+void ForEachRowBlock(const Geometry& g, Fn fn) {
+  const uint64_t rows = g.rows(), block = g.blockRows();
+  std::vector<float>& cols = Scratch();
+  cols.resize(block * g.k());
+  for (uint64_t r0 = 0; r0 < rows; r0 += block) fn(r0, std::min(block, rows - r0), cols.data());
+}
+
 void BiasActivation(float* out, uint64_t rows, uint32_t cols, const float* bias, uint32_t relu) {
   for (uint64_t r = 0; r < rows; r++) {
     float* row = out + r * cols;
@@ -168,16 +178,13 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   const float* filter = call.heap.at(a[1]);
   const float* bias = a[2] == kNone ? nullptr : call.heap.at(a[2]);
   float* out = call.heap.at(a[3]);
-  const uint64_t k = g.k(), rows = g.rows(), block = g.blockRows();
-  std::vector<float>& cols = Scratch();
-  cols.resize(block * k);
-  for (uint64_t r0 = 0; r0 < rows; r0 += block) {
-    const uint64_t count = std::min(block, rows - r0);
-    Im2Col(g, x, r0, count, cols.data());
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, g.co, k, 1.0f, cols.data(), k,
-                filter, g.co, 0.0f, out + r0 * g.co, g.co);
+  const uint64_t k = g.k();
+  ForEachRowBlock(g, [&](uint64_t r0, uint64_t count, float* cols) {
+    Im2Col(g, x, r0, count, cols);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, g.co, k, 1.0f, cols, k, filter, g.co,
+                0.0f, out + r0 * g.co, g.co);
     BiasActivation(out + r0 * g.co, count, g.co, bias, a[4]);
-  }
+  });
   return nullptr;
 }
 
@@ -193,15 +200,13 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   const float* x = call.heap.at(a[0]);
   const float* dy = call.heap.at(a[1]);
   float* dw = call.heap.at(a[2]);
-  const uint64_t k = g.k(), rows = g.rows(), block = g.blockRows();
-  std::vector<float>& cols = Scratch();
-  cols.resize(block * k);
-  for (uint64_t r0 = 0; r0 < rows; r0 += block) {
-    const uint64_t count = std::min(block, rows - r0);
-    Im2Col(g, x, r0, count, cols.data());
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, g.co, count, 1.0f, cols.data(), k,
-                dy + r0 * g.co, g.co, r0 == 0 ? 0.0f : 1.0f, dw, g.co);
-  }
+  const uint64_t k = g.k();
+  ForEachRowBlock(g, [&](uint64_t r0, uint64_t count, float* cols) {
+    Im2Col(g, x, r0, count, cols);
+    // The first block overwrites dw, the others add to it.
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, g.co, count, 1.0f, cols, k, dy + r0 * g.co,
+                g.co, r0 == 0 ? 0.0f : 1.0f, dw, g.co);
+  });
   return nullptr;
 }
 
@@ -218,15 +223,12 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   const float* filter = call.heap.at(a[1]);
   float* dx = call.heap.at(a[2]);
   std::memset(dx, 0, g.inFloats() * sizeof(float));
-  const uint64_t k = g.k(), rows = g.rows(), block = g.blockRows();
-  std::vector<float>& cols = Scratch();
-  cols.resize(block * k);
-  for (uint64_t r0 = 0; r0 < rows; r0 += block) {
-    const uint64_t count = std::min(block, rows - r0);
+  const uint64_t k = g.k();
+  ForEachRowBlock(g, [&](uint64_t r0, uint64_t count, float* cols) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, count, k, g.co, 1.0f, dy + r0 * g.co, g.co,
-                filter, g.co, 0.0f, cols.data(), k);
-    Col2ImAdd(g, cols.data(), r0, count, dx);
-  }
+                filter, g.co, 0.0f, cols, k);
+    Col2ImAdd(g, cols, r0, count, dx);
+  });
   return nullptr;
 }
 

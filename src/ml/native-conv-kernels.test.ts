@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { maxRelativeDiff } from '../test-support/float-compare.js';
 import { loadTf } from './tfjs-wasm.js';
 import { nativeKernels } from './native-kernels.js';
 
 const native = nativeKernels();
 
-function maxRelativeDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let scale = 1e-6;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max / scale;
-}
 
 /** Runs `f` on the wasm backend (native kernels) and on the cpu reference; compares every output. */
 async function sameOnBothBackends(label: string, f: () => tf.Tensor[]): Promise<void> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { maxRelativeDiff } from '../test-support/float-compare.js';
 import { loadTf } from './tfjs-wasm.js';
 
 // These are the kernels used where the native addon is not built: keep it out of this process
@@ -39,14 +40,6 @@ async function gradients(backend: string, c: Case, seed: number): Promise<Float3
   });
 }
 
-function maxRelativeDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let scale = 1e-6;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max / scale;
-}
 
 async function matMuls(backend: string, seed: number): Promise<Float32Array[]> {
   await tf.setBackend(backend);
