@@ -7,7 +7,6 @@ import { nativeKernels } from './native-kernels.js';
 
 const native = nativeKernels();
 
-
 /** Runs `f` on the wasm backend (native kernels) and on the cpu reference; compares every output. */
 async function sameOnBothBackends(label: string, f: () => tf.Tensor[]): Promise<void> {
   await loadTf();

@@ -40,7 +40,6 @@ async function gradients(backend: string, c: Case, seed: number): Promise<Float3
   });
 }
 
-
 async function matMuls(backend: string, seed: number): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
