@@ -59,7 +59,7 @@ const convCases: ConvCase[] = [
 
 describe('native conv kernels (OpenBLAS)', () => {
   it('are built and loaded where CI requires them', () => {
-    if (process.env.UVM_REQUIRE_NATIVE === '1') assert.ok(native.kernels, native.reason);
+    if (process.env.USERVM_REQUIRE_NATIVE === '1') assert.ok(native.kernels, native.reason);
   });
 
   const maybe = native.kernels ? it : it.skip;
