@@ -21,6 +21,7 @@ import { exportCaeToOnnx } from './onnx-export.js';
 import { validateOnnxExport } from './onnx-validate.js';
 import { loadImageSet } from './preprocess.js';
 import { WorkerReplicaGroup, LocalReplicaGroup, type ReplicaGroup } from './replica-group.js';
+import { nativeKernels } from '../ml/native-kernels.js';
 import { calibrate } from './threshold.js';
 import { trainCae } from './trainer.js';
 import { buildMetadata, nextVersion, storeModelPackage } from './model-package.js';
@@ -114,6 +115,12 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
 
   const group: ReplicaGroup =
     params.workers > 1 ? new WorkerReplicaGroup(params.workers, deps.log) : new LocalReplicaGroup();
+  const kernels = nativeKernels();
+  // Operators should see why a training is ~3x slower than it could be (see README, Requirements).
+  deps.log[kernels.kernels ? 'info' : 'warn'](
+    { jobId: id, workers: params.workers, nativeKernels: kernels.reason },
+    kernels.kernels ? 'training on native (OpenBLAS) kernels' : 'training on wasm kernels only',
+  );
   let result;
   try {
     await stage('training', { epoch: 0, epochs: params.epochs });
