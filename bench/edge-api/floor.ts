@@ -16,11 +16,8 @@ import { CertificateAuthority } from '../../src/edges/pki/certificate-authority.
 import { createCsr } from '../../src/edge-client/credentials.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
 import { leanGrpcClient } from '../support/lean-grpc-client.js';
+import { arg, openLoop } from '../support/load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
 const RATE = arg('rate', 2000);
@@ -62,22 +59,7 @@ try {
   const call = (e: (typeof edges)[number]) => e.unary(EdgeService, EdgeService.method.heartbeat, {});
   await Promise.all(edges.map(call));
   for (const phase of [1, 2]) {
-    const latencies: number[] = [];
-    const interval = (1000 * EDGES) / RATE;
-    const end = performance.now() + SECONDS * 1000;
-    await Promise.all(
-      edges.map(async (edge, i) => {
-        let next = performance.now() + (i * interval) / EDGES;
-        while (next < end) {
-          const wait = next - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          const t = performance.now();
-          await call(edge);
-          latencies.push(performance.now() - t);
-          next += interval;
-        }
-      }),
-    );
+    const { latencies } = await openLoop(edges, RATE, SECONDS, call);
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
     console.log(

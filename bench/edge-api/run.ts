@@ -13,11 +13,8 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { EdgeService, type HeartbeatRequestSchema } from '../../src/gen/guardian/edge/v1/edge_pb.js';
 import { leanGrpcClient } from '../support/lean-grpc-client.js';
 import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
+import { arg, openLoop } from '../support/load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
 const RATE = arg('rate', 2000);
@@ -108,16 +105,11 @@ try {
   await serverLoop(); // resets the event-loop histogram: each phase reports its own
   clientLoop();
 
-  /** One heartbeat; its latency goes into `latencies` (and its start into `starts`) when it succeeds. */
-  async function heartbeat(
-    edge: (typeof edges)[number],
-    latencies: number[],
-    starts?: number[],
-  ): Promise<void> {
+  /** One heartbeat; its latency goes into `latencies` when it succeeds. */
+  async function heartbeat(edge: (typeof edges)[number], latencies: number[]): Promise<void> {
     const t = performance.now();
     await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
     latencies.push(performance.now() - t);
-    starts?.push(t);
   }
 
   /** p99 of each second of a phase: shows whether a tail is spread out or one episode. */
@@ -155,22 +147,8 @@ try {
   /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
   async function fixedRate(name: string): Promise<void> {
     const cpu = cpuMs(server.pid!);
-    const latencies: number[] = [];
-    const starts: number[] = [];
-    let errors = 0;
-    const perEdgeInterval = (1000 * EDGES) / RATE;
-    const from = performance.now();
-    const end = from + SECONDS * 1000;
-    await Promise.all(
-      edges.map(async (edge, i) => {
-        let next = performance.now() + (i * perEdgeInterval) / EDGES;
-        while (next < end) {
-          const wait = next - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          await heartbeat(edge, latencies, starts).catch(() => errors++);
-          next += perEdgeInterval;
-        }
-      }),
+    const { latencies, starts, errors, from } = await openLoop(edges, RATE, SECONDS, (edge) =>
+      edge.heartbeat({ sentAtMs: BigInt(Date.now()) }),
     );
     report(name, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);

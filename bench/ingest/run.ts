@@ -17,11 +17,8 @@ import { edgeClient } from '../../src/edge-client/transport.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
 import { EventService, TriggerType } from '../../src/gen/guardian/edge/v1/events_pb.js';
 import { benchService, cpuMs, enrollBenchEdges, root, rssMb } from '../support/service-process.js';
+import { arg } from '../support/load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const EDGES = arg('edges', 20);
 const SECONDS = arg('seconds', 10);
 // Ingest alone by default; --analysis also runs the detector on every event (as production does).

@@ -17,11 +17,8 @@ import { createBlobStore } from '../../src/storage/create-blob-store.js';
 import { storeModelPackage } from '../../src/training/model-package.js';
 import { buildTestPackage } from '../../src/test-support/models.js';
 import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
+import { arg } from '../support/load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const EDGES = arg('edges', 100);
 const port = 19543;
 const httpPort = 19180;

@@ -24,11 +24,8 @@ import { telemetryRollupJob } from '../../src/telemetry/rollup-job.js';
 import { RollupRepository } from '../../src/telemetry/rollup-repository.js';
 import { TelemetryRepository } from '../../src/telemetry/telemetry-repository.js';
 import { TelemetryService } from '../../src/telemetry/telemetry-service.js';
+import { arg } from '../support/load.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const EDGES = arg('edges', 500);
 const MINUTES = arg('minutes', 30);
 const CAMERAS = 4;

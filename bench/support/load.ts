@@ -1,0 +1,51 @@
+/** What the benches' load generators share: numeric options and the open-loop (fixed rate) driver. */
+
+/** A numeric `--name value` command-line option, or `fallback`. */
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export interface OpenLoopResult {
+  /** Latency of every call that succeeded, ms, in completion order. */
+  latencies: number[];
+  /** When each of those calls started (performance.now()), same order. */
+  starts: number[];
+  errors: number;
+  /** When the phase started (performance.now()). */
+  from: number;
+}
+
+/**
+ * Calls `call(client)` at `rate` calls/s in all for `seconds`, each client on its own evenly
+ * staggered schedule (open loop: a slow answer does not slow the schedule, so queueing shows).
+ */
+export async function openLoop<C>(
+  clients: C[],
+  rate: number,
+  seconds: number,
+  call: (client: C) => Promise<unknown>,
+): Promise<OpenLoopResult> {
+  const result: OpenLoopResult = { latencies: [], starts: [], errors: 0, from: performance.now() };
+  const interval = (1000 * clients.length) / rate;
+  const end = result.from + seconds * 1000;
+  await Promise.all(
+    clients.map(async (client, i) => {
+      let next = performance.now() + (i * interval) / clients.length;
+      while (next < end) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const t = performance.now();
+        try {
+          await call(client);
+          result.latencies.push(performance.now() - t);
+          result.starts.push(t);
+        } catch {
+          result.errors++;
+        }
+        next += interval;
+      }
+    }),
+  );
+  return result;
+}
