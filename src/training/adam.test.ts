@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { loadTf } from '../ml/tfjs-wasm.js';
 import { adamUpdate, createSharedTrainingState, parameterRanges, resetTrainingState } from './adam.js';
 
 /** Deterministic pseudo-random values in [-1, 1). */
@@ -9,6 +10,7 @@ const values = (n: number, seed: number) =>
 
 describe('shared-memory Adam', () => {
   it('follows tf.train.adam step by step, with the gradient averaged from weighted slots', async () => {
+    await loadTf(); // sets tfjs's production flags (no Node banner)
     await tf.setBackend('cpu');
     const size = 37;
     const initial = values(size, 1);
