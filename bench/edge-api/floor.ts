@@ -38,6 +38,8 @@ const clients = await Promise.all(
 const child = spawn(
   process.execPath,
   [
+    // As for the service in bench/edge-api: e.g. BENCH_NODE_FLAGS=--trace-gc BENCH_SERVER_STDOUT=<file>.
+    ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
     fileURLToPath(new URL('./floor-server.mjs', import.meta.url)),
     String(PORT),
     path.join(dir, 'srv.crt'),
@@ -47,6 +49,8 @@ const child = spawn(
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 await new Promise((resolve) => child.stdout!.once('data', resolve));
+if (process.env.BENCH_SERVER_STDOUT)
+  child.stdout!.pipe(fs.createWriteStream(process.env.BENCH_SERVER_STDOUT));
 try {
   const edges = clients.map((c) =>
     leanGrpcClient({
