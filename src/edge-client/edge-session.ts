@@ -15,6 +15,7 @@ import { DatasetService } from '../gen/guardian/edge/v1/datasets_pb.js';
 import { EventService, TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
 import { ModelService, ModelState, type ModelAssignment } from '../gen/guardian/edge/v1/models_pb.js';
 import { TelemetryService } from '../gen/guardian/edge/v1/telemetry_pb.js';
+import { clipUploadMessages } from './clip-upload-messages.js';
 import { createEdgeKeyMaterial } from './credentials.js';
 import { EdgeIdentityStore } from './identity-store.js';
 import { edgeClient, edgeTransport } from './transport.js';
@@ -294,18 +295,7 @@ export class EdgeSession {
       const held = Number((await withRetry(() => this.events.queryClipUpload({ eventId }))).receivedBytes);
       if (held >= ciphertext.length) return;
       try {
-        await this.events.uploadClip(
-          (async function* () {
-            yield {
-              part: {
-                case: 'header' as const,
-                value: { eventId, size: BigInt(ciphertext.length), sha256, offset: BigInt(held) },
-              },
-            };
-            for (let i = held; i < ciphertext.length; i += 1 << 20)
-              yield { part: { case: 'chunk' as const, value: ciphertext.subarray(i, i + (1 << 20)) } };
-          })(),
-        );
+        await this.events.uploadClip(clipUploadMessages(eventId, ciphertext, { offset: held, sha256 }));
       } catch (err) {
         if (tries >= 5) throw err;
       }
