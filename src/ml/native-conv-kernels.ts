@@ -7,16 +7,9 @@
  * broadcast biases) go to the kernel registered before (the stock one, or ours from
  * wasm-training-kernels.ts). Verified against the cpu backend in native-conv-kernels.test.ts.
  */
-import {
-  backend_util,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { NONE, type NativeKernels } from './native-kernels.js';
+import { replaceWasmKernel } from './wasm-kernel-runner.js';
 
 interface WasmBackendInternals {
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
@@ -88,9 +81,10 @@ function nativeOr(
   return out;
 }
 
-function convKernels(native: NativeKernels, previous: (name: string) => KernelFunc) {
+/** Kernel factories: each takes the kernel it replaces, which serves the cases it does not cover. */
+function convKernels(native: NativeKernels) {
   const conv2d =
-    (name: 'Conv2D' | 'FusedConv2D'): KernelFunc =>
+    (previous: KernelFunc): KernelFunc =>
     (args) => {
       const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo>;
       const a = args.attrs as unknown as ConvAttrs;
@@ -103,7 +97,7 @@ function convKernels(native: NativeKernels, previous: (name: string) => KernelFu
         (activation === 'linear' || activation === 'relu') &&
         (!bias || (bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]));
       return nativeOr(
-        previous(name),
+        previous,
         args,
         covered,
         () => [g![0]!, g![4]!, g![5]!, g![6]!],
@@ -118,84 +112,95 @@ function convKernels(native: NativeKernels, previous: (name: string) => KernelFu
       );
     };
 
-  const backpropFilter: KernelFunc = (args) => {
-    const { x, dy } = args.inputs as Record<string, TensorInfo>;
-    const a = args.attrs as unknown as ConvAttrs;
-    const g = convGeometry(x!.shape, a.filterShape!, a);
-    return nativeOr(
-      previous('Conv2DBackpropFilter'),
-      args,
-      g !== null && allFloat32(x, dy),
-      () => a.filterShape!,
-      (heap, out, b) =>
-        native.conv2dBackpropFilter(heap, Uint32Array.of(offsetOf(b, x!), offsetOf(b, dy!), out, ...g!)),
-    );
-  };
+  const backpropFilter =
+    (previous: KernelFunc): KernelFunc =>
+    (args) => {
+      const { x, dy } = args.inputs as Record<string, TensorInfo>;
+      const a = args.attrs as unknown as ConvAttrs;
+      const g = convGeometry(x!.shape, a.filterShape!, a);
+      return nativeOr(
+        previous,
+        args,
+        g !== null && allFloat32(x, dy),
+        () => a.filterShape!,
+        (heap, out, b) =>
+          native.conv2dBackpropFilter(heap, Uint32Array.of(offsetOf(b, x!), offsetOf(b, dy!), out, ...g!)),
+      );
+    };
 
-  const backpropInput: KernelFunc = (args) => {
-    const { dy, filter } = args.inputs as Record<string, TensorInfo>;
-    const a = args.attrs as unknown as ConvAttrs;
-    const g = convGeometry(a.inputShape!, filter!.shape, a);
-    return nativeOr(
-      previous('Conv2DBackpropInput'),
-      args,
-      g !== null && allFloat32(dy, filter),
-      () => a.inputShape!,
-      (heap, out, b) =>
-        native.conv2dBackpropInput(heap, Uint32Array.of(offsetOf(b, dy!), offsetOf(b, filter!), out, ...g!)),
-    );
-  };
+  const backpropInput =
+    (previous: KernelFunc): KernelFunc =>
+    (args) => {
+      const { dy, filter } = args.inputs as Record<string, TensorInfo>;
+      const a = args.attrs as unknown as ConvAttrs;
+      const g = convGeometry(a.inputShape!, filter!.shape, a);
+      return nativeOr(
+        previous,
+        args,
+        g !== null && allFloat32(dy, filter),
+        () => a.inputShape!,
+        (heap, out, b) =>
+          native.conv2dBackpropInput(
+            heap,
+            Uint32Array.of(offsetOf(b, dy!), offsetOf(b, filter!), out, ...g!),
+          ),
+      );
+    };
   return { conv2d, backpropFilter, backpropInput };
 }
 
-function matMulKernel(native: NativeKernels, previous: KernelFunc): KernelFunc {
-  return (args) => {
-    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo>;
-    const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
-    const activation = attrs.activation ?? 'linear';
-    const ra = a!.shape.length;
-    const rb = b!.shape.length;
-    const m = attrs.transposeA ? a!.shape[ra - 1]! : a!.shape[ra - 2]!;
-    const k = attrs.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
-    const n = attrs.transposeB ? b!.shape[rb - 2]! : b!.shape[rb - 1]!;
-    const batchA = a!.shape.slice(0, -2).reduce((p, v) => p * v, 1);
-    const batchB = b!.shape.slice(0, -2).reduce((p, v) => p * v, 1);
-    const outer = batchA >= batchB ? a!.shape.slice(0, -2) : b!.shape.slice(0, -2);
-    const biasSize = bias ? bias.shape.reduce((p, v) => p * v, 1) : 0;
-    const covered =
-      allFloat32(a, b, bias) &&
-      !preluActivationWeights &&
-      (activation === 'linear' || activation === 'relu') &&
-      (batchA === batchB || batchA === 1 || batchB === 1) &&
-      // Only plain batch broadcasting (one side flat or both the same outer shape).
-      (batchA === 1 || batchB === 1 || a!.shape.slice(0, -2).join() === b!.shape.slice(0, -2).join()) &&
-      (!bias || (biasSize === n && bias.shape.at(-1) === n));
-    return nativeOr(
-      previous,
-      args,
-      covered,
-      () => [...outer, m, n],
-      (heap, out, be) => {
-        native.matMul(
-          heap,
-          Uint32Array.of(
-            offsetOf(be, a!),
-            offsetOf(be, b!),
-            bias ? offsetOf(be, bias) : NONE,
-            out,
-            batchA,
-            batchB,
-            m,
-            n,
-            k,
-            attrs.transposeA ? 1 : 0,
-            attrs.transposeB ? 1 : 0,
-            activation === 'relu' ? 1 : 0,
-          ),
-        );
-      },
-    );
-  };
+function matMulKernel(native: NativeKernels) {
+  return (previous: KernelFunc): KernelFunc =>
+    (args) => {
+      const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo>;
+      const attrs = args.attrs as unknown as {
+        transposeA: boolean;
+        transposeB: boolean;
+        activation?: string;
+      };
+      const activation = attrs.activation ?? 'linear';
+      const ra = a!.shape.length;
+      const rb = b!.shape.length;
+      const m = attrs.transposeA ? a!.shape[ra - 1]! : a!.shape[ra - 2]!;
+      const k = attrs.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
+      const n = attrs.transposeB ? b!.shape[rb - 2]! : b!.shape[rb - 1]!;
+      const batchA = a!.shape.slice(0, -2).reduce((p, v) => p * v, 1);
+      const batchB = b!.shape.slice(0, -2).reduce((p, v) => p * v, 1);
+      const outer = batchA >= batchB ? a!.shape.slice(0, -2) : b!.shape.slice(0, -2);
+      const biasSize = bias ? bias.shape.reduce((p, v) => p * v, 1) : 0;
+      const covered =
+        allFloat32(a, b, bias) &&
+        !preluActivationWeights &&
+        (activation === 'linear' || activation === 'relu') &&
+        // Only plain batch broadcasting (one side flat or both the same outer shape).
+        (batchA === 1 || batchB === 1 || a!.shape.slice(0, -2).join() === b!.shape.slice(0, -2).join()) &&
+        (!bias || (biasSize === n && bias.shape.at(-1) === n));
+      return nativeOr(
+        previous,
+        args,
+        covered,
+        () => [...outer, m, n],
+        (heap, out, be) => {
+          native.matMul(
+            heap,
+            Uint32Array.of(
+              offsetOf(be, a!),
+              offsetOf(be, b!),
+              bias ? offsetOf(be, bias) : NONE,
+              out,
+              batchA,
+              batchB,
+              m,
+              n,
+              k,
+              attrs.transposeA ? 1 : 0,
+              attrs.transposeB ? 1 : 0,
+              activation === 'relu' ? 1 : 0,
+            ),
+          );
+        },
+      );
+    };
 }
 
 let registered = false;
@@ -204,27 +209,18 @@ let registered = false;
 export function registerNativeConvKernels(native: NativeKernels): void {
   if (registered) return;
   registered = true;
-  const previousConfigs = new Map<string, KernelConfig>();
-  const previous = (name: string): KernelFunc => {
-    const config = previousConfigs.get(name);
-    if (!config) throw new Error(`wasm backend has no ${name} kernel`);
-    return config.kernelFunc;
-  };
-  const conv = convKernels(native, previous);
-  const replacements: [string, KernelFunc][] = [
-    ['Conv2D', conv.conv2d('Conv2D')],
-    ['FusedConv2D', conv.conv2d('FusedConv2D')],
+  const conv = convKernels(native);
+  const matMul = matMulKernel(native);
+  const kernels: [string, (previous: KernelFunc) => KernelFunc][] = [
+    ['Conv2D', conv.conv2d],
+    ['FusedConv2D', conv.conv2d],
     ['Conv2DBackpropFilter', conv.backpropFilter],
     ['Conv2DBackpropInput', conv.backpropInput],
-    ['BatchMatMul', matMulKernel(native, (args) => previous('BatchMatMul')(args))],
-    ['_FusedMatMul', matMulKernel(native, (args) => previous('_FusedMatMul')(args))],
+    ['BatchMatMul', matMul],
+    ['_FusedMatMul', matMul],
   ];
-  for (const [kernelName, kernelFunc] of replacements) {
-    const existing = getKernel(kernelName, 'wasm');
-    if (!existing) continue;
-    previousConfigs.set(kernelName, existing);
-    unregisterKernel(kernelName, 'wasm');
-    // The stock kernel binds its wasm function in setupFunc when the backend initialises; keep it.
-    registerKernel({ ...existing, kernelFunc: kernelFunc as KernelConfig['kernelFunc'] });
+  for (const [name, make] of kernels) {
+    const previous = getKernel(name, 'wasm')?.kernelFunc;
+    if (previous) replaceWasmKernel(name, make(previous));
   }
 }

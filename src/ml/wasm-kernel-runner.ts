@@ -1,8 +1,36 @@
 /**
  * Helpers for writing tfjs wasm kernels out of other wasm kernels (and plain loops over the wasm
- * heap): run a stock kernel by name, and free every intermediate tensor but the result.
+ * heap): run a stock kernel by name, free every intermediate tensor but the result, and put a
+ * kernel in place of the backend's current one.
  */
-import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/**
+ * Registers `kernelFunc` as the wasm backend's `name` kernel, in place of the current one if there
+ * is one, and returns the config it replaced.
+ */
+export function replaceWasmKernel(name: string, kernelFunc: KernelFunc): KernelConfig | undefined {
+  const existing = getKernel(name, 'wasm');
+  // Registering a kernel twice only warns and keeps the first one: remove the current one first.
+  if (existing) unregisterKernel(name, 'wasm');
+  registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc,
+    // A stock kernel binds its wasm function in setupFunc when the backend initialises; keep that
+    // hook on the replacement so the stock kernel still works underneath it.
+    ...(existing?.setupFunc ? { setupFunc: existing.setupFunc } : {}),
+  });
+  return existing;
+}
 
 export interface WasmBackend {
   disposeData(dataId: object): boolean;

@@ -11,21 +11,13 @@
  * - input gradient: dx = col2im(dy * W^T), the product by the stock matmul, the scatter-add by a loop;
  * - matmul: operands are transposed explicitly (a fast kernel) and the untransposed path is used.
  *
- * Verified against the cpu backend's reference kernels in wasm-conv-gradients.test.ts.
+ * Verified against the cpu backend's reference kernels in wasm-training-kernels.test.ts.
  */
-import {
-  backend_util,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
-import { withScope, type KernelScope, type WasmBackend } from './wasm-kernel-runner.js';
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { replaceWasmKernel, withScope, type KernelScope, type WasmBackend } from './wasm-kernel-runner.js';
 
 // The stock kernels we build on, captured before ours replace any of them.
-const stock = new Map<string, ReturnType<typeof getKernel>>();
+const stock = new Map<string, KernelConfig>();
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -209,21 +201,13 @@ let registered = false;
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
-  const configs: KernelConfig[] = [
-    { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter },
-    { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput },
-    { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMul },
+  const kernels: [string, KernelFunc][] = [
+    ['Conv2DBackpropFilter', conv2dBackpropFilter],
+    ['Conv2DBackpropInput', conv2dBackpropInput],
+    ['BatchMatMul', batchMatMul],
   ];
-  for (const config of configs) {
-    const existing = getKernel(config.kernelName, 'wasm');
-    if (existing) {
-      stock.set(config.kernelName, existing);
-      // The backend binds a stock kernel's wasm function in its setupFunc when it initialises;
-      // keep that hook on our replacement so the stock kernel still works underneath it.
-      if (existing.setupFunc) config.setupFunc = existing.setupFunc;
-      // Registering a kernel twice only warns and keeps the first one: remove the stock one first.
-      unregisterKernel(config.kernelName, 'wasm');
-    }
-    registerKernel(config);
+  for (const [name, kernelFunc] of kernels) {
+    const replaced = replaceWasmKernel(name, kernelFunc);
+    if (replaced) stock.set(name, replaced);
   }
 }
