@@ -32,7 +32,6 @@ struct Call {
   napi_env env;
   Heap heap;
   const uint32_t* args = nullptr;
-  size_t count = 0;
   std::string error;
 
   bool region(uint32_t offset, uint64_t floats, const char* what) {
@@ -68,7 +67,6 @@ bool ReadCall(napi_env env, napi_callback_info info, size_t expected, Call* call
     return false;
   }
   call->args = static_cast<const uint32_t*>(args);
-  call->count = length;
   return true;
 }
 
@@ -97,17 +95,20 @@ Geometry ReadGeometry(const uint32_t* a) {
   return Geometry{a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]};
 }
 
-bool ValidGeometry(const Geometry& g, Call* call) {
-  if (g.n == 0 || g.h == 0 || g.w == 0 || g.ci == 0 || g.oh == 0 || g.ow == 0 || g.co == 0 ||
-      g.kh == 0 || g.kw == 0 || g.sh == 0 || g.sw == 0) {
+// A convolution call: `tensors` leading arguments (offsets, flags), then the 13 geometry values.
+bool ReadConvCall(napi_env env, napi_callback_info info, size_t tensors, Call* call, Geometry* g) {
+  if (!ReadCall(env, info, tensors + 13, call)) return false;
+  *g = ReadGeometry(call->args + tensors);
+  if (g->n == 0 || g->h == 0 || g->w == 0 || g->ci == 0 || g->oh == 0 || g->ow == 0 || g->co == 0 ||
+      g->kh == 0 || g->kw == 0 || g->sh == 0 || g->sw == 0) {
     call->error = "convolution geometry has a zero dimension";
     return false;
   }
   return true;
 }
 
-// Visits the taps of output rows [r0, r0 + count): fn(row in block, tap column, input pixel or
-// nullptr when the tap falls in the padding).
+// Visits the taps of output rows [r0, r0 + count): fn(row in block, tap column, whether the tap is
+// inside the image, offset of its input pixel (meaningless when it falls in the padding)).
 template <typename Fn>
 void ForEachTap(const Geometry& g, uint64_t r0, uint64_t count, Fn fn) {
   for (uint64_t i = 0; i < count; i++) {
@@ -167,10 +168,10 @@ void BiasActivation(float* out, uint64_t rows, uint32_t cols, const float* bias,
 // conv2d(heap, [x, filter, bias|NONE, out, relu, ...geometry(13)])
 napi_value Conv2d(napi_env env, napi_callback_info info) {
   Call call;
-  if (!ReadCall(env, info, 18, &call)) return Fail(call);
+  Geometry g;
+  if (!ReadConvCall(env, info, 5, &call, &g)) return Fail(call);
   const uint32_t* a = call.args;
-  const Geometry g = ReadGeometry(a + 5);
-  if (!ValidGeometry(g, &call) || !call.region(a[0], g.inFloats(), "x") ||
+  if (!call.region(a[0], g.inFloats(), "x") ||
       !call.region(a[1], g.k() * g.co, "filter") || !call.region(a[2], g.co, "bias") ||
       !call.region(a[3], g.outFloats(), "output"))
     return Fail(call);
@@ -191,10 +192,10 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
 // conv2dBackpropFilter(heap, [x, dy, dw, ...geometry(13)]): dw[k, co] = im2col(x)^T dy
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   Call call;
-  if (!ReadCall(env, info, 16, &call)) return Fail(call);
+  Geometry g;
+  if (!ReadConvCall(env, info, 3, &call, &g)) return Fail(call);
   const uint32_t* a = call.args;
-  const Geometry g = ReadGeometry(a + 3);
-  if (!ValidGeometry(g, &call) || !call.region(a[0], g.inFloats(), "x") ||
+  if (!call.region(a[0], g.inFloats(), "x") ||
       !call.region(a[1], g.outFloats(), "dy") || !call.region(a[2], g.k() * g.co, "dw"))
     return Fail(call);
   const float* x = call.heap.at(a[0]);
@@ -213,10 +214,10 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
 // conv2dBackpropInput(heap, [dy, filter, dx, ...geometry(13)]): dx = col2im(dy filter^T)
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   Call call;
-  if (!ReadCall(env, info, 16, &call)) return Fail(call);
+  Geometry g;
+  if (!ReadConvCall(env, info, 3, &call, &g)) return Fail(call);
   const uint32_t* a = call.args;
-  const Geometry g = ReadGeometry(a + 3);
-  if (!ValidGeometry(g, &call) || !call.region(a[0], g.outFloats(), "dy") ||
+  if (!call.region(a[0], g.outFloats(), "dy") ||
       !call.region(a[1], g.k() * g.co, "filter") || !call.region(a[2], g.inFloats(), "dx"))
     return Fail(call);
   const float* dy = call.heap.at(a[0]);
