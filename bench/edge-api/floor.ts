@@ -16,7 +16,7 @@ import { CertificateAuthority } from '../../src/edges/pki/certificate-authority.
 import { createCsr } from '../../src/edge-client/credentials.js';
 import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
 import { leanGrpcClient } from '../support/lean-grpc-client.js';
-import { arg, openLoop } from '../support/load.js';
+import { arg, openLoop, percentile } from '../support/load.js';
 
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
@@ -65,7 +65,7 @@ try {
   for (const phase of [1, 2]) {
     const { latencies } = await openLoop(edges, RATE, SECONDS, call);
     latencies.sort((a, b) => a - b);
-    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    const p = (q: number) => percentile(latencies, q * 100);
     console.log(
       `floor, fixed ${RATE}/s, run ${phase}: ${latencies.length} calls  p50 ${p(0.5).toFixed(2)} ms  p99 ${p(0.99).toFixed(2)} ms  max ${latencies.at(-1)!.toFixed(1)} ms`,
     );

@@ -13,7 +13,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { EdgeService, type HeartbeatRequestSchema } from '../../src/gen/guardian/edge/v1/edge_pb.js';
 import { leanGrpcClient } from '../support/lean-grpc-client.js';
 import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
-import { arg, openLoop } from '../support/load.js';
+import { arg, openLoop, percentile } from '../support/load.js';
 
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
@@ -26,9 +26,6 @@ const svc = benchService(
     `dataDir: ${dir}/data\nserver: { port: 19080 }\nlog: { level: warn }\nedgeApi: { port: ${port} }\nwireguard: { subnet: 198.51.100.0/23 }\n`,
 );
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 /** The service's own view from /metrics: event-loop delay (reset by each scrape) and GC time so far. */
 async function serverLoop(): Promise<string> {
   const text = await (await fetch('http://127.0.0.1:19080/metrics')).text();
@@ -105,12 +102,7 @@ try {
   await serverLoop(); // resets the event-loop histogram: each phase reports its own
   clientLoop();
 
-  /** One heartbeat; its latency goes into `latencies` when it succeeds. */
-  async function heartbeat(edge: (typeof edges)[number], latencies: number[]): Promise<void> {
-    const t = performance.now();
-    await edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
-    latencies.push(performance.now() - t);
-  }
+  const heartbeat = (edge: (typeof edges)[number]) => edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
 
   /** p99 of each second of a phase: shows whether a tail is spread out or one episode. */
   function perSecondP99(latencies: number[], starts: number[], from: number): string {
@@ -135,7 +127,11 @@ try {
     await Promise.all(
       edges.map(async (edge) => {
         while (performance.now() < end) {
-          await heartbeat(edge, latencies).catch(() => errors++);
+          const t = performance.now();
+          await heartbeat(edge).then(
+            () => latencies.push(performance.now() - t),
+            () => errors++,
+          );
         }
       }),
     );
@@ -147,9 +143,7 @@ try {
   /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
   async function fixedRate(name: string): Promise<void> {
     const cpu = cpuMs(server.pid!);
-    const { latencies, starts, errors, from } = await openLoop(edges, RATE, SECONDS, (edge) =>
-      edge.heartbeat({ sentAtMs: BigInt(Date.now()) }),
-    );
+    const { latencies, starts, errors, from } = await openLoop(edges, RATE, SECONDS, heartbeat);
     report(name, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);
     console.log(`${''.padEnd(24)} ${clientLoop()}`);

@@ -1,9 +1,14 @@
-/** What the benches' load generators share: numeric options and the open-loop (fixed rate) driver. */
+/** What the benches' load generators share: numeric options, the open-loop (fixed rate) driver, percentiles. */
 
 /** A numeric `--name value` command-line option, or `fallback`. */
 export function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** The p-th percentile (0-100) of an ascending array (nearest rank below). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 export interface OpenLoopResult {
