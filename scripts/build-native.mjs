@@ -20,7 +20,7 @@ const nodedir = [process.env.npm_config_nodedir, path.resolve(process.execPath, 
   (d) => d && fs.existsSync(path.join(d, 'include/node/node_api.h')),
 );
 
-function give_up(why) {
+function giveUp(why) {
   const msg =
     `native kernels not built: ${why}.\n` +
     '  The service works without them (tfjs wasm kernels), but CAE training is ~3x slower.\n' +
@@ -29,11 +29,11 @@ function give_up(why) {
   process.exit(required ? 1 : 0);
 }
 
-if (!gyp) give_up('node-gyp was not found (it comes with npm)');
-if (!nodedir) give_up(`Node's headers (include/node/node_api.h) were not found next to ${process.execPath}`);
+if (!gyp) giveUp('node-gyp was not found (it comes with npm)');
+if (!nodedir) giveUp(`Node's headers (include/node/node_api.h) were not found next to ${process.execPath}`);
 const result = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=warn'], {
   cwd: path.join(root, 'native'),
   stdio: 'inherit',
 });
-if (result.status !== 0) give_up(`node-gyp exited with ${result.status ?? result.signal}`);
+if (result.status !== 0) giveUp(`node-gyp exited with ${result.status ?? result.signal}`);
 console.log('native kernels built: native/build/Release/uservm_kernels.node');

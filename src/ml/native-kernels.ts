@@ -1,9 +1,9 @@
 /**
  * The optional native kernel addon (native/, OpenBLAS sgemm on tensors in the tfjs wasm heap),
  * built at `npm install` by scripts/build-native.mjs where g++ and libopenblas-dev are present.
- * Without it tfjs runs on its wasm kernels (several times slower for training); `USERVM_NATIVE_KERNELS=off`
- * turns it off on purpose (benchmarks, tests of the fallback). Not `UVM_`: that prefix is the
- * configuration's, whose loader refuses keys it does not know.
+ * Without it tfjs runs on its wasm kernels (several times slower for training);
+ * `USERVM_NATIVE_KERNELS=off` turns it off on purpose (benchmarks, tests of the fallback). Not
+ * `UVM_`: that prefix is the configuration's, whose loader refuses keys it does not know.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ export interface NativeKernels {
 /** The "no tensor" offset (e.g. a conv without bias). */
 export const NONE = 0xffffffff;
 
-export const NATIVE_ADDON_PATH = fileURLToPath(
+const NATIVE_ADDON_PATH = fileURLToPath(
   new URL('../../native/build/Release/uservm_kernels.node', import.meta.url),
 );
 
