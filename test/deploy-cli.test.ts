@@ -35,14 +35,7 @@ describe('deploy and rollback CLI', () => {
     await svc.service.edges.start();
     await svc.service.http.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(svc.service.http.server.address() as { port: number }).port}`;
-    edge = await enrolledTestEdge(svc.service, 'cli-site', ['porch', 'yard']);
-    await edge.edge.syncCapabilities({
-      cameras: ['porch', 'yard'].map((cameraId) => ({
-        cameraId,
-        name: cameraId,
-        online: true,
-        labelledSnapshotCounts: {},
-      })),
+    edge = await enrolledTestEdge(svc.service, 'cli-site', ['porch', 'yard'], {
       runtime: {
         runtimes: ['onnxruntime'],
         maxOpset: 17,

@@ -72,20 +72,11 @@ describe('model catalog and distribution to a simulated edge over mTLS gRPC', ()
   before(async () => {
     svc = await testService({ 'edgeApi.port': 0, 'training.autoTrain': false, 'analysis.enabled': false });
     await svc.service.edges.start();
-    edge = await enrolledTestEdge(svc.service, 'site', CAMERAS);
-    await edge.edge.syncCapabilities({
-      cameras: CAMERAS.map((cameraId) => ({
-        cameraId,
-        name: cameraId,
-        online: true,
-        labelledSnapshotCounts: {},
-      })),
+    edge = await enrolledTestEdge(svc.service, 'site', CAMERAS, {
       runtime: caps(17),
       softwareVersion: '2.1.0',
     });
-    old = await enrolledTestEdge(svc.service, 'old-site', ['old1']);
-    await old.edge.syncCapabilities({
-      cameras: [{ cameraId: 'old1', name: 'old1', online: true, labelledSnapshotCounts: {} }],
+    old = await enrolledTestEdge(svc.service, 'old-site', ['old1'], {
       runtime: caps(13),
       softwareVersion: '1.0.0',
     });

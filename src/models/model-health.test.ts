@@ -21,14 +21,7 @@ describe('model health reasons', () => {
   before(async () => {
     svc = await testService({ 'edgeApi.port': 0, 'analysis.enabled': false });
     await svc.service.edges.start();
-    edge = await enrolledTestEdge(svc.service, 'health-site', ['m1', 'm2']);
-    await edge.edge.syncCapabilities({
-      cameras: ['m1', 'm2'].map((cameraId) => ({
-        cameraId,
-        name: cameraId,
-        online: true,
-        labelledSnapshotCounts: {},
-      })),
+    edge = await enrolledTestEdge(svc.service, 'health-site', ['m1', 'm2'], {
       runtime: { runtimes: ['onnxruntime'], maxOpset: 17 },
     });
   });

@@ -1,13 +1,25 @@
 import type { Service } from '../app/compose.js';
 import { createEdgeKeyMaterial } from '../edge-client/credentials.js';
 import { edgeClient, edgeTransport } from '../edge-client/transport.js';
-import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { EdgeService, type SyncCapabilitiesRequestSchema } from '../gen/guardian/edge/v1/edge_pb.js';
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { DatasetService } from '../gen/guardian/edge/v1/datasets_pb.js';
 import { ModelService } from '../gen/guardian/edge/v1/models_pb.js';
 
-/** An enrolled edge with mTLS clients for its services; the service's edge API must be started. */
-export async function enrolledTestEdge(service: Service, name: string, cameras: string[] = []) {
+/**
+ * An enrolled edge with mTLS clients for its services; the service's edge API must be started.
+ * `cameras` are synced (online, no snapshots) with `capabilities` (runtime, software version).
+ */
+export async function enrolledTestEdge(
+  service: Service,
+  name: string,
+  cameras: string[] = [],
+  capabilities: Pick<
+    MessageInitShape<typeof SyncCapabilitiesRequestSchema>,
+    'runtime' | 'softwareVersion'
+  > = {},
+) {
   const { token } = await service.edges.bootstrapTokens.create({ name });
   const keys = await createEdgeKeyMaterial(name);
   const res = await service.edges.enrollment.enroll({
@@ -32,6 +44,7 @@ export async function enrolledTestEdge(service: Service, name: string, cameras: 
         online: true,
         labelledSnapshotCounts: {},
       })),
+      ...capabilities,
     });
   return {
     edgeId: res.edgeId,
