@@ -5,7 +5,6 @@ import {
   isMessage,
   toBinary,
   type DescMessage,
-  type DescMethod,
   type DescMethodUnary,
   type DescService,
 } from '@bufbuild/protobuf';
@@ -19,6 +18,7 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from '@connectrpc/connect';
+import { FastUnaryRequest, FastUnaryResponse, UnaryHandlerContext } from './unary-call-objects.js';
 import { UnaryCallState } from './unary-call-state.js';
 
 type UnaryImpl = (request: unknown, context: HandlerContext) => unknown;
@@ -95,20 +95,12 @@ export class UnaryFastPath {
             const fn = impl[method.localName];
             if (method.methodKind !== 'unary' || typeof fn !== 'function') continue;
             const inner: UnaryNext = async (req) => {
-              const ctx = (req as UnaryRequest & { handlerContext: HandlerContext }).handlerContext;
+              const ctx = (req as FastUnaryRequest).handlerContext;
               const result = await fn.call(impl, req.message, ctx);
-              return {
-                stream: false,
-                service,
-                method,
-                get header() {
-                  return ctx.responseHeader;
-                },
-                get trailer() {
-                  return ctx.responseTrailer;
-                },
-                message: isMessage(result, method.output) ? result : create(method.output, result as never),
-              } as UnaryResponse;
+              const message = isMessage(result, method.output)
+                ? result
+                : create(method.output, result as never);
+              return new FastUnaryResponse(service, method as DescMethodUnary, message, ctx);
             };
             // connect applies the first interceptor outermost; so does this.
             const call = interceptors.reduceRight<UnaryNext>((next, i) => i(next as never) as never, inner);
@@ -169,43 +161,15 @@ export class UnaryFastPath {
       const message = this.decode(route.method.input, body, size);
       const values = this.options.contextValues(stream);
       const url = `https://${headers[':authority'] ?? 'localhost'}${headers[':path']}`;
-      const handlerContext: HandlerContext = {
-        service: route.service,
-        method: route.method as DescMethod,
-        protocolName: 'grpc',
-        requestMethod: 'POST',
+      const handlerContext = new UnaryHandlerContext(
+        route.service,
+        route.method,
         url,
-        get signal() {
-          return state.signal;
-        },
-        timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
-        get requestHeader() {
-          return state.requestHeader;
-        },
-        get responseHeader() {
-          return state.responseHeader;
-        },
-        get responseTrailer() {
-          return state.responseTrailer;
-        },
         values,
-      };
-      const request = {
-        stream: false,
-        service: route.service,
-        method: route.method,
-        requestMethod: 'POST',
-        url,
-        get signal() {
-          return state.signal;
-        },
-        get header() {
-          return state.requestHeader;
-        },
-        contextValues: values,
-        message,
-        handlerContext,
-      } as unknown as UnaryRequest;
+        state,
+        deadline,
+      );
+      const request = new FastUnaryRequest(route.service, route.method, url, message, handlerContext);
       const pending = route.call(request);
       const response = await (timeoutMs === undefined
         ? pending
