@@ -40,7 +40,7 @@ export class DatasetImportService {
   async importZipUpload(
     dataset: DatasetRow,
     body: Readable,
-    customLabels: string[] | null,
+    customLabels: readonly string[] | null,
   ): Promise<ImportSummary> {
     await mkdir(this.tmpDir, { recursive: true });
     const file = path.join(this.tmpDir, `${newId()}.zip`);
@@ -64,7 +64,7 @@ export class DatasetImportService {
   async importStream(
     dataset: DatasetRow,
     items: AsyncIterable<SnapshotInput & { where: string }>,
-    customLabels: string[] | null,
+    customLabels: readonly string[] | null,
   ): Promise<ImportSummary> {
     const summary: ImportSummary = { datasetId: dataset.id, accepted: 0, duplicates: 0, refused: [] };
     try {
@@ -88,7 +88,7 @@ export class DatasetImportService {
   async importZip(
     dataset: DatasetRow,
     zipPath: string,
-    customLabels: string[] | null,
+    customLabels: readonly string[] | null,
   ): Promise<ImportSummary> {
     const limits = this.zipLimits;
     const items = (async function* () {

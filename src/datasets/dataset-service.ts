@@ -95,7 +95,7 @@ export class DatasetService {
     return row;
   }
 
-  assertLabelAllowed(label: string, customLabels: string[] | null): void {
+  assertLabelAllowed(label: string, customLabels: readonly string[] | null): void {
     assertLabel(label);
     if ((BUILTIN_LABELS as readonly string[]).includes(label)) return;
     if (customLabels?.includes(label)) return;
@@ -113,7 +113,7 @@ export class DatasetService {
   async addSnapshot(
     dataset: DatasetRow,
     input: SnapshotInput,
-    customLabels: string[] | null,
+    customLabels: readonly string[] | null,
   ): Promise<AddOutcome> {
     this.assertLabelAllowed(input.label, customLabels);
     const info = await validateSnapshotImage(input.image, this.settings);

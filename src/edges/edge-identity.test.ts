@@ -8,18 +8,16 @@ import { EdgeRepository } from './edge-repository.js';
 const handle = testDatabase();
 after(() => handle.cleanup());
 
-it('cached identities still see a revocation made by another process on the next call', async () => {
-  const repo = new EdgeRepository(handle.db);
-  const now = Date.now();
-  await repo.insert({
-    id: 'e1',
-    name: 'edge-1',
-    status: 'active',
+function edgeRow(id: string, fingerprintChar: string, now: number) {
+  return {
+    id,
+    name: `edge-${id}`,
+    status: 'active' as const,
     bootstrap_token_id: null,
-    cert_serial: 's1',
-    cert_fingerprint: 'f'.repeat(64),
+    cert_serial: `serial-${id}`,
+    cert_fingerprint: fingerprintChar.repeat(64),
     cert_expires_at: now + 86_400_000,
-    allowed_cameras: null,
+    allowed_cameras: JSON.stringify(['cam-1']),
     allowed_labels: null,
     wg_public_key: null,
     tunnel_address: null,
@@ -32,7 +30,13 @@ it('cached identities still see a revocation made by another process on the next
     revoked_reason: null,
     created_at: now,
     updated_at: now,
-  });
+  };
+}
+
+it('cached identities still see a revocation made by another process on the next call', async () => {
+  const repo = new EdgeRepository(handle.db);
+  const now = Date.now();
+  await repo.insert(edgeRow('e1', 'f', now));
   let lookups = 0;
   const counting = Object.create(repo) as EdgeRepository;
   counting.findByCertificateFingerprint = (fp: string) => (lookups++, repo.findByCertificateFingerprint(fp));
@@ -54,4 +58,29 @@ it('cached identities still see a revocation made by another process on the next
 
   await assert.rejects(resolver.resolve(peer), /revoked: cli/);
   assert.equal(lookups, 2);
+});
+
+it('a cached identity is the same frozen object on every call, and still expires on time', async () => {
+  const repo = new EdgeRepository(handle.db);
+  const start = Date.now();
+  await repo.insert(edgeRow('e2', 'a', start));
+  let now = start;
+  const resolver = new EdgeIdentityResolver(
+    repo,
+    { requireTunnel: false, tunnelSubnet: '198.51.100.0/24' },
+    () => Number(handle.sqlite.pragma('data_version', { simple: true })),
+    () => now,
+  );
+  const peer = { authorized: true, fingerprint: 'a'.repeat(64), remoteAddress: '127.0.0.1' };
+
+  const first = await resolver.resolve(peer);
+  assert.deepEqual(first.allowedCameras, ['cam-1']);
+  assert.equal(await resolver.resolve(peer), first, 'built once, not on every call');
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.allowedCameras), 'shared, so read-only');
+
+  now = start + 86_400_000; // the certificate's notAfter
+  await assert.rejects(resolver.resolve(peer), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'certificate_expired');
+    return true;
+  });
 });

@@ -9,8 +9,8 @@ export interface EdgeIdentity {
   certificateFingerprint: string;
   certificateExpiresAt: number;
   /** null: any camera. */
-  allowedCameras: string[] | null;
-  allowedLabels: string[] | null;
+  allowedCameras: readonly string[] | null;
+  allowedLabels: readonly string[] | null;
 }
 
 export interface PeerCertificate {
@@ -26,9 +26,13 @@ export interface PeerCertificate {
  * takes effect on the very next call even over an existing HTTP/2 connection.
  */
 export class EdgeIdentityResolver {
-  /** Current-certificate edges by fingerprint; dropped whole whenever edges may have changed. */
-  private readonly cache = new Map<string, EdgeRow>();
-  private cacheVersion = '';
+  /**
+   * Current-certificate edges by fingerprint, with the identity handed to handlers made once per
+   * fill (not per call: this runs on every call); dropped whole whenever edges may have changed.
+   */
+  private readonly cache = new Map<string, { edge: EdgeRow; identity: EdgeIdentity }>();
+  private cachedWrites = -1;
+  private cachedDataVersion = -1;
 
   constructor(
     private readonly edges: EdgeRepository,
@@ -38,23 +42,29 @@ export class EdgeIdentityResolver {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether nothing has written to edges, here or in another process, since the cache was filled. */
+  private cacheIsCurrent(): boolean {
+    return this.cachedWrites === this.edges.writeVersion && this.cachedDataVersion === this.dataVersion();
+  }
+
   /**
    * The edge for a fingerprint, cached. The cache is valid only while neither this process
    * (EdgeRepository.writeVersion) nor any other (data_version) has written since it was filled, so a
    * revocation from anywhere still takes effect on the very next call.
    */
-  private async edgeFor(fingerprint: string): Promise<EdgeRow | undefined> {
-    const version = `${this.edges.writeVersion}:${this.dataVersion()}`;
-    if (version !== this.cacheVersion) {
+  private async edgeFor(fingerprint: string): Promise<{ edge: EdgeRow; identity: EdgeIdentity } | undefined> {
+    if (!this.cacheIsCurrent()) {
       this.cache.clear();
-      this.cacheVersion = version;
+      this.cachedWrites = this.edges.writeVersion;
+      this.cachedDataVersion = this.dataVersion();
     }
     const hit = this.cache.get(fingerprint);
     if (hit) return hit;
     const edge = await this.edges.findByCertificateFingerprint(fingerprint);
-    const unchanged = this.cacheVersion === `${this.edges.writeVersion}:${this.dataVersion()}`;
-    if (edge && unchanged && this.cache.size < 100_000) this.cache.set(fingerprint, edge);
-    return edge;
+    if (!edge) return undefined;
+    const entry = { edge, identity: identityOf(edge) };
+    if (this.cacheIsCurrent() && this.cache.size < 100_000) this.cache.set(fingerprint, entry);
+    return entry;
   }
 
   async resolve(peer: PeerCertificate): Promise<EdgeIdentity> {
@@ -70,8 +80,8 @@ export class EdgeIdentityResolver {
         `calls must come through the WireGuard tunnel (${this.options.tunnelSubnet}), not from ${peer.remoteAddress}`,
       );
     }
-    const edge = await this.edgeFor(peer.fingerprint);
-    if (!edge) {
+    const found = await this.edgeFor(peer.fingerprint);
+    if (!found) {
       const old = await this.edges.findSupersededCertificate(peer.fingerprint);
       if (old) {
         const owner = await this.edges.get(old.edge_id);
@@ -87,10 +97,7 @@ export class EdgeIdentityResolver {
       }
       throw new AppError('edge_unknown');
     }
-    return this.check(edge);
-  }
-
-  private check(edge: EdgeRow): EdgeIdentity {
+    const { edge, identity } = found;
     if (edge.status === 'revoked')
       throw new AppError(
         'edge_revoked',
@@ -98,13 +105,19 @@ export class EdgeIdentityResolver {
       );
     if (edge.cert_expires_at !== null && edge.cert_expires_at <= this.now())
       throw new AppError('certificate_expired');
-    return {
-      edgeId: edge.id,
-      name: edge.name,
-      certificateFingerprint: edge.cert_fingerprint!,
-      certificateExpiresAt: edge.cert_expires_at ?? 0,
-      allowedCameras: edge.allowed_cameras ? (JSON.parse(edge.allowed_cameras) as string[]) : null,
-      allowedLabels: edge.allowed_labels ? (JSON.parse(edge.allowed_labels) as string[]) : null,
-    };
+    return identity;
   }
+}
+
+/** Frozen: one identity object now serves every call of that edge until the cache is dropped. */
+function identityOf(edge: EdgeRow): EdgeIdentity {
+  const list = (json: string | null) => (json ? Object.freeze(JSON.parse(json) as string[]) : null);
+  return Object.freeze({
+    edgeId: edge.id,
+    name: edge.name,
+    certificateFingerprint: edge.cert_fingerprint!,
+    certificateExpiresAt: edge.cert_expires_at ?? 0,
+    allowedCameras: list(edge.allowed_cameras),
+    allowedLabels: list(edge.allowed_labels),
+  });
 }
