@@ -84,3 +84,28 @@ it('a cached identity is the same frozen object on every call, and still expires
     return true;
   });
 });
+
+it('resolveCached answers only for a current cache hit that passes every check', async () => {
+  const repo = new EdgeRepository(handle.db);
+  const now = Date.now();
+  await repo.insert(edgeRow('e3', 'b', now));
+  const resolver = new EdgeIdentityResolver(
+    repo,
+    { requireTunnel: true, tunnelSubnet: '198.51.100.0/24' },
+    () => Number(handle.sqlite.pragma('data_version', { simple: true })),
+  );
+  const peer = { authorized: true, fingerprint: 'b'.repeat(64), remoteAddress: '198.51.100.7' };
+  const outside = { ...peer, remoteAddress: '203.0.113.7' };
+
+  assert.equal(resolver.resolveCached(peer), undefined, 'nothing cached yet');
+  const identity = await resolver.resolve(peer);
+  assert.equal(resolver.resolveCached(peer), identity);
+  assert.equal(resolver.resolveCached(outside), undefined, 'outside the tunnel');
+  await assert.rejects(resolver.resolve(outside), /through the WireGuard tunnel/);
+  assert.equal(resolver.resolveCached({ ...peer, authorized: false }), undefined);
+
+  await repo.update('e3', { status: 'revoked', revoked_reason: 'stolen', updated_at: now });
+  assert.equal(resolver.resolveCached(peer), undefined, 'a write in this process drops the cache');
+  await assert.rejects(resolver.resolve(peer), /revoked: stolen/);
+  assert.equal(resolver.resolveCached(peer), undefined, 'a revoked edge is never answered from the cache');
+});

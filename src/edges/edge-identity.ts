@@ -33,6 +33,7 @@ export class EdgeIdentityResolver {
   private readonly cache = new Map<string, { edge: EdgeRow; identity: EdgeIdentity }>();
   private cachedWrites = -1;
   private cachedDataVersion = -1;
+  private readonly tunnelChecked = new WeakMap<PeerCertificate, boolean>();
 
   constructor(
     private readonly edges: EdgeRepository,
@@ -67,14 +68,38 @@ export class EdgeIdentityResolver {
     return entry;
   }
 
+  /**
+   * The identity, synchronously, when the cache holds a current entry for this peer and every check
+   * passes; undefined sends the caller to `resolve`, which also says why a call is refused.
+   */
+  resolveCached(peer: PeerCertificate): EdgeIdentity | undefined {
+    if (!peer.fingerprint || !peer.authorized || !this.tunnelAllows(peer) || !this.cacheIsCurrent())
+      return undefined;
+    const hit = this.cache.get(peer.fingerprint);
+    if (!hit || hit.edge.status !== 'active' || this.expired(hit.edge)) return undefined;
+    return hit.identity;
+  }
+
+  /** Whether the peer came through the tunnel; asked once per connection (a peer is one TLS session). */
+  private tunnelAllows(peer: PeerCertificate): boolean {
+    if (!this.options.requireTunnel) return true;
+    let allowed = this.tunnelChecked.get(peer);
+    if (allowed === undefined) {
+      allowed = peer.remoteAddress !== null && isInSubnet(peer.remoteAddress, this.options.tunnelSubnet);
+      this.tunnelChecked.set(peer, allowed);
+    }
+    return allowed;
+  }
+
+  private expired(edge: EdgeRow): boolean {
+    return edge.cert_expires_at !== null && edge.cert_expires_at <= this.now();
+  }
+
   async resolve(peer: PeerCertificate): Promise<EdgeIdentity> {
     if (!peer.fingerprint) throw new AppError('edge_certificate_required');
     if (!peer.authorized)
       throw new AppError('edge_unknown', 'the client certificate was not issued by this service');
-    if (
-      this.options.requireTunnel &&
-      !(peer.remoteAddress && isInSubnet(peer.remoteAddress, this.options.tunnelSubnet))
-    ) {
+    if (!this.tunnelAllows(peer)) {
       throw new AppError(
         'tunnel_required',
         `calls must come through the WireGuard tunnel (${this.options.tunnelSubnet}), not from ${peer.remoteAddress}`,
@@ -103,8 +128,7 @@ export class EdgeIdentityResolver {
         'edge_revoked',
         `edge ${edge.name} has been revoked${edge.revoked_reason ? `: ${edge.revoked_reason}` : ''}`,
       );
-    if (edge.cert_expires_at !== null && edge.cert_expires_at <= this.now())
-      throw new AppError('certificate_expired');
+    if (this.expired(edge)) throw new AppError('certificate_expired');
     return identity;
   }
 }
