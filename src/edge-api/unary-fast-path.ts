@@ -63,6 +63,15 @@ export function serveUnaryFirst(
 }
 
 const GRPC_CONTENT_TYPES = new Set(['application/grpc', 'application/grpc+proto']);
+// Shared by every call that adds no headers or trailers of its own (node:http2 copies them).
+const RESPONSE_HEADERS = new Map(
+  [...GRPC_CONTENT_TYPES].map((type) => [type, Object.freeze({ ':status': 200, 'content-type': type })]),
+);
+const OK_TRAILERS = Object.freeze({ 'grpc-status': '0' });
+
+function responseHeadersFor(contentType: string): http2.OutgoingHttpHeaders {
+  return RESPONSE_HEADERS.get(contentType) ?? { ':status': 200, 'content-type': contentType };
+}
 const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
 
 /**
@@ -186,9 +195,13 @@ export class UnaryFastPath {
       if (stream.destroyed) return;
       const envelope = grpcEnvelope(toBinary(route.method.output, response.message));
       state.finished = true;
-      const trailers = { 'grpc-status': '0', ...fromHeaders(state.responseTrailers) };
+      const trailers = state.responseTrailers
+        ? { ...OK_TRAILERS, ...fromHeaders(state.responseTrailers) }
+        : OK_TRAILERS;
       stream.respond(
-        { ':status': 200, 'content-type': contentType, ...fromHeaders(state.responseHeaders) },
+        state.responseHeaders
+          ? { ...responseHeadersFor(contentType), ...fromHeaders(state.responseHeaders) }
+          : responseHeadersFor(contentType),
         { waitForTrailers: true },
       );
       stream.once('wantTrailers', () => stream.sendTrailers(trailers));
