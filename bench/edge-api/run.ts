@@ -1,10 +1,13 @@
 /**
  * bench/edge-api: N simulated edges (default 200), each enrolled and holding its own mTLS HTTP/2
  * connection, sending heartbeats to a service running in a separate process.
- *   phase 1 (saturation): every edge sends back-to-back for the duration -> max calls/s, latency;
- *   phase 2 (fixed rate): 2,000 heartbeats/s spread over the edges -> latency at the target rate.
+ *   warm-up: the fixed rate for a few seconds, reported apart (JIT, the heap after enrolment);
+ *   fixed rate: 2,000 heartbeats/s spread over the edges -> latency at the target rate;
+ *   saturation: every edge sends back-to-back for the duration -> max calls/s, latency;
+ *   fixed rate again: how the service recovers from the burst.
  * Target (issue 3): 2,000 heartbeats/s with p99 under 20 ms on the 2-core machine.
- * Run: npm run bench:edge-api [-- --edges 200 --seconds 10 --rate 2000 --connect-client]
+ * Run: npm run bench:edge-api [-- --edges 200 --seconds 10 --rate 2000 --warmup 5
+ *      --phases warmup,rate,saturation,rate --connect-client]
  */
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -14,11 +17,19 @@ import { EdgeService, type HeartbeatRequestSchema } from '../../src/gen/guardian
 import { leanGrpcClient } from '../support/lean-grpc-client.js';
 import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
 import { arg, openLoop, percentile } from '../support/load.js';
+import { logSlowCalls } from '../support/diagnostics/slow-calls.js';
 
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
 const RATE = arg('rate', 2000);
+const WARMUP = arg('warmup', 5);
 const CONNECT_CLIENT = process.argv.includes('--connect-client');
+const phasesAt = process.argv.indexOf('--phases');
+const PHASES =
+  phasesAt > 0 ? process.argv[phasesAt + 1]!.split(',') : ['warmup', 'rate', 'saturation', 'rate'];
+// BENCH_SLOW_LOG=<file>: every call over 15 ms with its wall-clock start, to line up with the
+// processes' GC and stall timelines (bench/support/diagnostics/README.md).
+const SLOW_LOG = process.env.BENCH_SLOW_LOG;
 const port = 19443;
 const svc = benchService(
   'edge',
@@ -141,21 +152,28 @@ try {
   }
 
   /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
-  async function fixedRate(name: string): Promise<void> {
+  async function fixedRate(name: string, seconds: number): Promise<void> {
     const cpu = cpuMs(server.pid!);
-    const { latencies, starts, errors, from } = await openLoop(edges, RATE, SECONDS, heartbeat);
-    report(name, latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
+    const { latencies, starts, errors, from } = await openLoop(edges, RATE, seconds, heartbeat);
+    report(name, latencies, seconds, errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);
     console.log(`${''.padEnd(24)} ${clientLoop()}`);
     console.log(`${''.padEnd(24)} p99 ms per second: ${perSecondP99(latencies, starts, from)}`);
+    if (SLOW_LOG) logSlowCalls(SLOW_LOG, name, from, latencies, starts);
   }
 
-  // The rate phase first and again after saturation: a burst leaves V8 allocating per-call objects
-  // straight into the old generation for a while (allocation-site pretenuring), which brings
-  // mark-compact pauses into the latency tail (docs/BENCHMARKS.md).
-  await fixedRate(`fixed ${RATE}/s (open loop)`);
-  await saturation();
-  await fixedRate(`fixed ${RATE}/s, after it`);
+  // Phases, in order (--phases, comma-separated): 'warmup' is a fixed-rate phase that is reported
+  // but not the result (JIT, the heap settling after the 200 enrolments); 'rate' is the fixed-rate
+  // result; 'saturation' is the closed loop. A rate phase after saturation shows the recovery
+  // from a burst (its promoted garbage brings a mark-compact into that phase; docs/BENCHMARKS.md).
+  let rateRuns = 0;
+  for (const phase of PHASES) {
+    if (phase === 'warmup') await fixedRate(`warm-up ${RATE}/s`, WARMUP);
+    else if (phase === 'saturation') await saturation();
+    else if (phase === 'rate')
+      await fixedRate(rateRuns++ === 0 ? `fixed ${RATE}/s (open loop)` : `fixed ${RATE}/s, again`, SECONDS);
+    else throw new Error(`unknown phase ${phase} (warmup, rate, saturation)`);
+  }
   console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
 } finally {
   await svc.stop(server);

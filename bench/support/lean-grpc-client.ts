@@ -4,6 +4,7 @@
  * call, which on two shared cores made the load generator, not the service, the thing measured.
  * Edges use the real client library (src/edge-client); this is only the benches' load.
  */
+import { AsyncResource } from 'node:async_hooks';
 import http2 from 'node:http2';
 import {
   create,
@@ -15,6 +16,25 @@ import {
   type MessageShape,
 } from '@bufbuild/protobuf';
 import { grpcEnvelope } from '../../src/edge-api/unary-fast-path.js';
+
+/**
+ * Node 20's `Http2Session.request()` wraps every request in `AsyncResource.bind()`, which defines a
+ * deprecated `asyncResource` accessor (DEP0172) made of two fresh `deprecate()` wrappers, each
+ * given its own prototype with `Object.setPrototypeOf`. Those wrappers get hidden classes of their
+ * own in old space that point back at the call, so every request's objects survived scavenges and
+ * were promoted (~4.5 KB a call; a 15-25 ms mark-compact every few seconds in this process, which
+ * the benches then reported as the service's latency). This process is only a load generator and
+ * nothing in it reads `asyncResource`, so it binds without the accessor.
+ */
+function leanAsyncBind(this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown) {
+  // eslint-disable-next-line @typescript-eslint/no-this-alias
+  const resource = this;
+  if (thisArg !== undefined) return resource.runInAsyncScope.bind(resource, fn, thisArg);
+  return function (this: unknown, ...args: unknown[]) {
+    return resource.runInAsyncScope(fn, this, ...args);
+  };
+}
+(AsyncResource.prototype as { bind: unknown }).bind = leanAsyncBind;
 
 export interface LeanClient {
   unary<M extends DescMethodUnary>(
