@@ -6,23 +6,20 @@
  *   saturation: every edge sends back-to-back for the duration -> max calls/s, latency;
  *   fixed rate again: how the service recovers from the burst.
  * Target (issue 3): 2,000 heartbeats/s with p99 under 20 ms on the 2-core machine.
- * Run: npm run bench:edge-api [-- --edges 200 --seconds 10 --rate 2000 --warmup 5
+ * Run: npm run bench:edge-api [-- --edges 200 --seconds 10 --rate 2000 --warmup 5 --threads 1
  *      --phases warmup,rate,saturation,rate --connect-client]
  */
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { edgeClient } from '../../src/edge-client/transport.js';
-import type { MessageInitShape } from '@bufbuild/protobuf';
-import { EdgeService, type HeartbeatRequestSchema } from '../../src/gen/guardian/edge/v1/edge_pb.js';
-import { leanGrpcClient } from '../support/lean-grpc-client.js';
 import { benchService, cpuMs, enrollBenchEdges, rssMb, waitForEdgeApi } from '../support/service-process.js';
-import { arg, openLoop, percentile } from '../support/load.js';
+import { arg, percentile } from '../support/load.js';
+import { LoadThreads, type PhaseResult } from './load-threads.js';
 import { logSlowCalls } from '../support/diagnostics/slow-calls.js';
 
 const EDGES = arg('edges', 200);
 const SECONDS = arg('seconds', 10);
 const RATE = arg('rate', 2000);
 const WARMUP = arg('warmup', 5);
+const THREADS = arg('threads', 1);
 const CONNECT_CLIENT = process.argv.includes('--connect-client');
 const phasesAt = process.argv.indexOf('--phases');
 const PHASES =
@@ -85,35 +82,28 @@ try {
     count: EDGES,
     prefix: 'bench',
   });
-  // The load: a lean gRPC client per edge (--connect-client: the edge client library, ~400 us of
-  // CPU per call on this side, which then competes with the service for the two cores).
-  const edges = enrolled.map((e) => {
-    if (CONNECT_CLIENT) return edgeClient(EdgeService, e.transport);
-    const lean = leanGrpcClient({ endpoint, caPem, certPem: e.certPem, keyPem: e.keyPem });
-    return {
-      heartbeat: (message: MessageInitShape<typeof HeartbeatRequestSchema>) =>
-        lean.unary(EdgeService, EdgeService.method.heartbeat, message),
-    };
-  });
   const enrolSeconds = (performance.now() - started) / 1000;
   console.log(
     `enrolment: ${EDGES} edges in ${enrolSeconds.toFixed(1)} s (${(EDGES / enrolSeconds).toFixed(0)}/s, key generation on the client included)`,
   );
-  await Promise.all(edges.map((e) => e.heartbeat({}))); // open every connection
-  console.log(`connections open: server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`);
+  // The load: a lean gRPC client per edge (--connect-client: the edge client library, ~400 us of
+  // CPU per call on this side, which then competes with the service for the two cores), spread
+  // over THREADS load-generator threads.
+  const load = await LoadThreads.start({
+    endpoint,
+    caPem,
+    edges: enrolled,
+    connectClient: CONNECT_CLIENT,
+    threads: THREADS,
+  });
+  console.log(
+    `connections open (${THREADS} load-generator threads): server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
+  );
   // The load generator's own stalls (its GC, mostly) inflate the latencies it measures: report them.
-  const clientDelay = monitorEventLoopDelay({ resolution: 1 });
-  clientDelay.enable();
-  function clientLoop(): string {
-    const text = `load generator event loop delay p99 ${(clientDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(clientDelay.max / 1e6).toFixed(1)} ms`;
-    clientDelay.reset();
-    return text;
-  }
+  const clientLoop = (r: PhaseResult) =>
+    `load generator event loop delay p99 ${r.loopDelayP99Ms.toFixed(1)} ms, max ${r.loopDelayMaxMs.toFixed(1)} ms (worst thread)`;
 
   await serverLoop(); // resets the event-loop histogram: each phase reports its own
-  clientLoop();
-
-  const heartbeat = (edge: (typeof edges)[number]) => edge.heartbeat({ sentAtMs: BigInt(Date.now()) });
 
   /** p99 of each second of a phase: shows whether a tail is spread out or one episode. */
   function perSecondP99(latencies: number[], starts: number[], from: number): string {
@@ -132,32 +122,20 @@ try {
   /** Every edge sends back to back: the most calls/s the service answers. */
   async function saturation(): Promise<void> {
     const cpu = cpuMs(server.pid!);
-    const latencies: number[] = [];
-    let errors = 0;
-    const end = performance.now() + SECONDS * 1000;
-    await Promise.all(
-      edges.map(async (edge) => {
-        while (performance.now() < end) {
-          const t = performance.now();
-          await heartbeat(edge).then(
-            () => latencies.push(performance.now() - t),
-            () => errors++,
-          );
-        }
-      }),
-    );
-    report('saturation (closed loop)', latencies, SECONDS, errors, cpuMs(server.pid!) - cpu);
+    const r = await load.run({ kind: 'saturation', seconds: SECONDS });
+    report('saturation (closed loop)', r.latencies, SECONDS, r.errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);
-    console.log(`${''.padEnd(24)} ${clientLoop()}`);
+    console.log(`${''.padEnd(24)} ${clientLoop(r)}`);
   }
 
   /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
   async function fixedRate(name: string, seconds: number): Promise<void> {
     const cpu = cpuMs(server.pid!);
-    const { latencies, starts, errors, from } = await openLoop(edges, RATE, seconds, heartbeat);
-    report(name, latencies, seconds, errors, cpuMs(server.pid!) - cpu);
+    const r = await load.run({ kind: 'rate', rate: RATE, seconds });
+    const { latencies, starts, from } = r;
+    report(name, latencies, seconds, r.errors, cpuMs(server.pid!) - cpu);
     console.log(`${''.padEnd(24)} ${await serverLoop()}`);
-    console.log(`${''.padEnd(24)} ${clientLoop()}`);
+    console.log(`${''.padEnd(24)} ${clientLoop(r)}`);
     console.log(`${''.padEnd(24)} p99 ms per second: ${perSecondP99(latencies, starts, from)}`);
     if (SLOW_LOG) logSlowCalls(SLOW_LOG, name, from, latencies, starts);
   }
@@ -175,6 +153,7 @@ try {
     else throw new Error(`unknown phase ${phase} (warmup, rate, saturation)`);
   }
   console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
+  await load.close();
 } finally {
   await svc.stop(server);
 }

@@ -24,19 +24,22 @@ export interface OpenLoopResult {
 /**
  * Calls `call(client)` at `rate` calls/s in all for `seconds`, each client on its own evenly
  * staggered schedule (open loop: a slow answer does not slow the schedule, so queueing shows).
+ * `offset` (0..1) shifts the schedule by that fraction of one stagger step, so that several
+ * threads sharing a rate interleave their calls instead of sending at the same instants.
  */
 export async function openLoop<C>(
   clients: C[],
   rate: number,
   seconds: number,
   call: (client: C) => Promise<unknown>,
+  offset = 0,
 ): Promise<OpenLoopResult> {
   const result: OpenLoopResult = { latencies: [], starts: [], errors: 0, from: performance.now() };
   const interval = (1000 * clients.length) / rate;
   const end = result.from + seconds * 1000;
   await Promise.all(
     clients.map(async (client, i) => {
-      let next = performance.now() + (i * interval) / clients.length;
+      let next = performance.now() + ((i + offset) * interval) / clients.length;
       while (next < end) {
         const wait = next - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -49,6 +52,31 @@ export async function openLoop<C>(
           result.errors++;
         }
         next += interval;
+      }
+    }),
+  );
+  return result;
+}
+
+/** Every client calls back to back for `seconds` (closed loop): the most calls/s the server answers. */
+export async function closedLoop<C>(
+  clients: C[],
+  seconds: number,
+  call: (client: C) => Promise<unknown>,
+): Promise<OpenLoopResult> {
+  const result: OpenLoopResult = { latencies: [], starts: [], errors: 0, from: performance.now() };
+  const end = result.from + seconds * 1000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await call(client);
+          result.latencies.push(performance.now() - t);
+          result.starts.push(t);
+        } catch {
+          result.errors++;
+        }
       }
     }),
   );
