@@ -12,8 +12,7 @@ import type { Transport } from '@connectrpc/connect';
 import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
 import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
 import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
-
-const SERVICE_NODE_FLAG = '--no-allocation-site-pretenuring';
+import { SERVICE_V8_FLAGS } from '../../src/app/runtime-tuning.js';
 
 export const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const tsx = path.join(root, 'node_modules/tsx/dist/esm/index.mjs');
@@ -49,7 +48,7 @@ export function benchService(name: string, yaml: (dir: string) => string): Bench
         [
           ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
           // As `npm start` and the container image start it.
-          SERVICE_NODE_FLAG,
+          ...SERVICE_V8_FLAGS,
           ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
           path.join(root, 'dist/cli/main.js'),
           '--config',
