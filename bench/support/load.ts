@@ -21,6 +21,18 @@ export interface OpenLoopResult {
   from: number;
 }
 
+/** Makes one call and records its start and latency, or counts its failure. */
+async function timedCall(result: OpenLoopResult, call: () => Promise<unknown>): Promise<void> {
+  const t = performance.now();
+  try {
+    await call();
+    result.latencies.push(performance.now() - t);
+    result.starts.push(t);
+  } catch {
+    result.errors++;
+  }
+}
+
 /**
  * Calls `call(client)` at `rate` calls/s in all for `seconds`, each client on its own evenly
  * staggered schedule (open loop: a slow answer does not slow the schedule, so queueing shows).
@@ -43,14 +55,7 @@ export async function openLoop<C>(
       while (next < end) {
         const wait = next - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const t = performance.now();
-        try {
-          await call(client);
-          result.latencies.push(performance.now() - t);
-          result.starts.push(t);
-        } catch {
-          result.errors++;
-        }
+        await timedCall(result, () => call(client));
         next += interval;
       }
     }),
@@ -69,14 +74,7 @@ export async function closedLoop<C>(
   await Promise.all(
     clients.map(async (client) => {
       while (performance.now() < end) {
-        const t = performance.now();
-        try {
-          await call(client);
-          result.latencies.push(performance.now() - t);
-          result.starts.push(t);
-        } catch {
-          result.errors++;
-        }
+        await timedCall(result, () => call(client));
       }
     }),
   );
