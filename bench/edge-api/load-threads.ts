@@ -17,8 +17,11 @@ export interface LoadThreadData {
   connectClient: boolean;
 }
 
-export type PhaseRequest =
-  { kind: 'rate'; rate: number; seconds: number; offset: number } | { kind: 'saturation'; seconds: number };
+/** A phase as the main thread asks for it: a total rate for all threads, or a closed loop. */
+export type Phase = { kind: 'rate'; rate: number; seconds: number } | { kind: 'saturation'; seconds: number };
+
+/** A phase as one thread runs it: its share of the rate, its offset in the shared schedule. */
+export type PhaseRequest = (Phase & { kind: 'saturation' }) | (Phase & { kind: 'rate'; offset: number });
 
 export interface ThreadPhaseResult {
   latencies: Float64Array;
@@ -42,13 +45,19 @@ export interface PhaseResult {
   loopDelayMaxMs: number;
 }
 
+/** The thread's next message, or its failure. */
+function nextMessage<T>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
 export class LoadThreads {
   private constructor(private readonly workers: Worker[]) {}
 
   /** Starts `threads` threads, deals the edges out round-robin, and waits until every connection is open. */
-  static async start(
-    opts: Omit<LoadThreadData, 'edges'> & { edges: LoadThreadData['edges']; threads: number },
-  ): Promise<LoadThreads> {
+  static async start(opts: LoadThreadData & { threads: number }): Promise<LoadThreads> {
     const workers = Array.from({ length: opts.threads }, (_, t) => {
       const data: LoadThreadData = {
         endpoint: opts.endpoint,
@@ -60,32 +69,20 @@ export class LoadThreads {
       };
       return spawnWorker(new URL('./load-thread.ts', import.meta.url), { workerData: data });
     });
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            w.once('message', () => resolve());
-            w.once('error', reject);
-          }),
-      ),
-    );
+    await Promise.all(workers.map((w) => nextMessage(w))); // 'ready'
     return new LoadThreads(workers);
   }
 
   /** Runs one phase in every thread at once (a rate is split evenly between them) and merges the calls. */
-  async run(
-    phase: { kind: 'rate'; rate: number; seconds: number } | { kind: 'saturation'; seconds: number },
-  ): Promise<PhaseResult> {
+  async run(phase: Phase): Promise<PhaseResult> {
     const n = this.workers.length;
     const results = await Promise.all(
       this.workers.map((w, t) => {
         const request: PhaseRequest =
           phase.kind === 'rate' ? { ...phase, rate: phase.rate / n, offset: t / n } : phase;
-        return new Promise<ThreadPhaseResult>((resolve, reject) => {
-          w.once('message', resolve);
-          w.once('error', reject);
-          w.postMessage(request);
-        });
+        const answer = nextMessage<ThreadPhaseResult>(w);
+        w.postMessage(request);
+        return answer;
       }),
     );
     const local = (wall: number) => wall - performance.timeOrigin;

@@ -27,6 +27,9 @@ const CONNECT_CLIENT = process.argv.includes('--connect-client');
 const phasesAt = process.argv.indexOf('--phases');
 const PHASES =
   phasesAt > 0 ? process.argv[phasesAt + 1]!.split(',') : ['warmup', 'rate', 'saturation', 'rate'];
+for (const phase of PHASES)
+  if (!['warmup', 'rate', 'saturation'].includes(phase))
+    throw new Error(`unknown phase ${phase} (warmup, rate, saturation)`);
 // BENCH_SLOW_LOG=<file>: every call over 15 ms with its wall-clock start, to line up with the
 // processes' GC and stall timelines (bench/support/diagnostics/README.md).
 const SLOW_LOG = process.env.BENCH_SLOW_LOG;
@@ -99,64 +102,66 @@ try {
     connectClient: CONNECT_CLIENT,
     threads: THREADS,
   });
-  console.log(
-    `connections open (${THREADS} load-generator threads): server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
-  );
-  // The load generator's own stalls (its GC, mostly) inflate the latencies it measures: report them.
-  const clientLoop = (r: PhaseResult) =>
-    `load generator event loop delay p99 ${r.loopDelayP99Ms.toFixed(1)} ms, max ${r.loopDelayMaxMs.toFixed(1)} ms (worst thread)`;
+  try {
+    console.log(
+      `connections open (${THREADS} load-generator threads): server RSS ${rssMb(server.pid!).toFixed(0)} MB\n`,
+    );
+    // The load generator's own stalls (its GC, mostly) inflate the latencies it measures: report them.
+    const clientLoop = (r: PhaseResult) =>
+      `load generator event loop delay p99 ${r.loopDelayP99Ms.toFixed(1)} ms, max ${r.loopDelayMaxMs.toFixed(1)} ms (worst thread)`;
 
-  await serverLoop(); // resets the event-loop histogram: each phase reports its own
+    await serverLoop(); // resets the event-loop histogram: each phase reports its own
 
-  /** p99 of each second of a phase: shows whether a tail is spread out or one episode. */
-  function perSecondP99(latencies: number[], starts: number[], from: number): string {
-    const buckets: number[][] = [];
-    latencies.forEach((l, i) => (buckets[Math.floor((starts[i]! - from) / 1000)] ??= []).push(l));
-    return buckets
-      .map((b) =>
-        percentile(
-          [...b].sort((x, y) => x - y),
-          99,
-        ).toFixed(1),
-      )
-      .join(' ');
+    /** p99 of each second of a phase: shows whether a tail is spread out or one episode. */
+    function perSecondP99(latencies: number[], starts: number[], from: number): string {
+      const buckets: number[][] = [];
+      latencies.forEach((l, i) => (buckets[Math.floor((starts[i]! - from) / 1000)] ??= []).push(l));
+      return buckets
+        .map((b) =>
+          percentile(
+            [...b].sort((x, y) => x - y),
+            99,
+          ).toFixed(1),
+        )
+        .join(' ');
+    }
+
+    /** Every edge sends back to back: the most calls/s the service answers. */
+    async function saturation(): Promise<void> {
+      const cpu = cpuMs(server.pid!);
+      const r = await load.run({ kind: 'saturation', seconds: SATURATION_SECONDS });
+      report('saturation (closed loop)', r.latencies, SATURATION_SECONDS, r.errors, cpuMs(server.pid!) - cpu);
+      console.log(`${''.padEnd(24)} ${await serverLoop()}`);
+      console.log(`${''.padEnd(24)} ${clientLoop(r)}`);
+    }
+
+    /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
+    async function fixedRate(name: string, seconds: number): Promise<void> {
+      const cpu = cpuMs(server.pid!);
+      const r = await load.run({ kind: 'rate', rate: RATE, seconds });
+      const { latencies, starts, from } = r;
+      report(name, latencies, seconds, r.errors, cpuMs(server.pid!) - cpu);
+      console.log(`${''.padEnd(24)} ${await serverLoop()}`);
+      console.log(`${''.padEnd(24)} ${clientLoop(r)}`);
+      console.log(`${''.padEnd(24)} p99 ms per second: ${perSecondP99(latencies, starts, from)}`);
+      if (SLOW_LOG) logSlowCalls(SLOW_LOG, name, from, latencies, starts);
+    }
+
+    // Phases, in order (--phases, comma-separated): 'warmup' is a fixed-rate phase that is reported
+    // but not the result (JIT, the heap settling after the 200 enrolments); 'rate' is the fixed-rate
+    // result; 'saturation' is the closed loop. A rate phase after saturation shows the recovery
+    // from a burst (its promoted garbage brings a mark-compact into that phase; docs/BENCHMARKS.md).
+    let rateRuns = 0;
+    for (const phase of PHASES) {
+      if (phase === 'warmup') await fixedRate(`warm-up ${RATE}/s`, WARMUP);
+      else if (phase === 'saturation') await saturation();
+      else
+        await fixedRate(rateRuns++ === 0 ? `fixed ${RATE}/s (open loop)` : `fixed ${RATE}/s, again`, SECONDS);
+    }
+    console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
+  } finally {
+    await load.close();
   }
-
-  /** Every edge sends back to back: the most calls/s the service answers. */
-  async function saturation(): Promise<void> {
-    const cpu = cpuMs(server.pid!);
-    const r = await load.run({ kind: 'saturation', seconds: SATURATION_SECONDS });
-    report('saturation (closed loop)', r.latencies, SATURATION_SECONDS, r.errors, cpuMs(server.pid!) - cpu);
-    console.log(`${''.padEnd(24)} ${await serverLoop()}`);
-    console.log(`${''.padEnd(24)} ${clientLoop(r)}`);
-  }
-
-  /** A fixed total rate, each edge on its own schedule: latency at the target rate. */
-  async function fixedRate(name: string, seconds: number): Promise<void> {
-    const cpu = cpuMs(server.pid!);
-    const r = await load.run({ kind: 'rate', rate: RATE, seconds });
-    const { latencies, starts, from } = r;
-    report(name, latencies, seconds, r.errors, cpuMs(server.pid!) - cpu);
-    console.log(`${''.padEnd(24)} ${await serverLoop()}`);
-    console.log(`${''.padEnd(24)} ${clientLoop(r)}`);
-    console.log(`${''.padEnd(24)} p99 ms per second: ${perSecondP99(latencies, starts, from)}`);
-    if (SLOW_LOG) logSlowCalls(SLOW_LOG, name, from, latencies, starts);
-  }
-
-  // Phases, in order (--phases, comma-separated): 'warmup' is a fixed-rate phase that is reported
-  // but not the result (JIT, the heap settling after the 200 enrolments); 'rate' is the fixed-rate
-  // result; 'saturation' is the closed loop. A rate phase after saturation shows the recovery
-  // from a burst (its promoted garbage brings a mark-compact into that phase; docs/BENCHMARKS.md).
-  let rateRuns = 0;
-  for (const phase of PHASES) {
-    if (phase === 'warmup') await fixedRate(`warm-up ${RATE}/s`, WARMUP);
-    else if (phase === 'saturation') await saturation();
-    else if (phase === 'rate')
-      await fixedRate(rateRuns++ === 0 ? `fixed ${RATE}/s (open loop)` : `fixed ${RATE}/s, again`, SECONDS);
-    else throw new Error(`unknown phase ${phase} (warmup, rate, saturation)`);
-  }
-  console.log(`\nserver RSS at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
-  await load.close();
 } finally {
   await svc.stop(server);
 }

@@ -8,8 +8,8 @@ const [slowLog, ...timelines] = process.argv.slice(2);
 const events = [];
 const read = (file, who) => {
   for (const line of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
-    const [t, what, value] = line.split(' ', 3);
-    events.push({ t: Number(t), who, what, value: line.slice(t.length + what.length + 2) || value });
+    const [t, what] = line.split(' ', 2);
+    events.push({ t: Number(t), who, what, value: line.slice(t.length + what.length + 2) });
   }
 };
 read(slowLog, 'calls');

@@ -1,5 +1,5 @@
 // Preload (node --import <this file>): records the main thread's GC pauses (> 1 ms) and event-loop
-// stalls (> 5 ms) with wall-clock times in $TIMELINE_DIR/timeline-<role>-<pid>.log, where <role>
+// stalls (> 6 ms) with wall-clock times in $TIMELINE_DIR/timeline-<role>-<pid>.log, where <role>
 // is "bench" for a bench's own process and "server" otherwise. For the service started by a
 // bench: BENCH_NODE_FLAGS="--import $PWD/bench/support/diagnostics/timeline.mjs".
 // The 1 ms probe timer costs a little CPU itself; use it to find causes, not to take figures.
