@@ -97,6 +97,7 @@ export async function composeService(
   const database = openDatabase({
     path: resolveDataPath(config, config.database.path),
     busyTimeoutMs: config.database.busyTimeoutMs,
+    strictTransactions: config.database.strictTransactions,
   });
   try {
     const migrations = migrate(database.sqlite);

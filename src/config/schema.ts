@@ -43,6 +43,11 @@ const databaseSchema = z
     busyTimeoutMs: durationMs.default(5_000),
     /** How often a worker thread checkpoints the write-ahead log (off the event loop). */
     checkpointIntervalMs: durationMs.default(1_000),
+    /**
+     * Refuse at once a query through the root handle inside a transaction (it would deadlock until
+     * busyTimeoutMs). On in the test suite; off by default because it slows every await a little.
+     */
+    strictTransactions: z.boolean().default(false),
   })
   .prefault({});
 

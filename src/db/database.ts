@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely } from 'kysely';
+import { GuardedSqliteDialect, scopeTransactions, type TransactionScope } from './guarded-sqlite-driver.js';
 import type { DB } from './tables.js';
 
 export type Sqlite = BetterSqlite3.Database;
@@ -16,7 +18,10 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** File path, or ':memory:' for tests. */
   path: string;
+  /** Also how long a query waits for a transaction holding the connection (guarded-sqlite-driver.ts). */
   busyTimeoutMs: number;
+  /** Throw on a query through the root handle inside a transaction (tests; costs every await). */
+  strictTransactions?: boolean;
 }
 
 /**
@@ -33,7 +38,14 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const scope = options.strictTransactions ? new AsyncLocalStorage<TransactionScope>() : undefined;
+  const dialect = new GuardedSqliteDialect(
+    { database: withStatementCache(sqlite) },
+    options.busyTimeoutMs,
+    scope,
+  );
+  const kysely = new Kysely<DB>({ dialect });
+  const db = scope ? scopeTransactions(kysely, scope) : kysely;
   return {
     sqlite,
     db,

@@ -306,9 +306,15 @@ describe('edge gRPC API (mTLS)', () => {
     assert.match(err.rawMessage, /replaced/);
   });
 
-  it('re-enrolment with a new token rotates credentials and keeps identity and address', async () => {
+  it('re-enrolment with a token made for the edge rotates credentials and keeps identity and address', async () => {
     const first = await enroll('rotating');
-    const second = await enroll('rotating', await token({ name: 'again' }));
+    const plain = await grpcError(enroll('rotating', await token({ name: 'again' })));
+    assert.equal(plain.code, Code.AlreadyExists, 'a plain token cannot take the name over');
+    assert.match(plain.rawMessage, /already enrolled.*--reenroll/);
+    const second = await enroll(
+      'rotating',
+      await token({ name: 'again', reenrollEdgeId: first.res.edgeId }),
+    );
     assert.equal(second.res.edgeId, first.res.edgeId);
     assert.equal(second.res.wireguard!.edgeAddress, first.res.wireguard!.edgeAddress);
     await second.edge.heartbeat({});

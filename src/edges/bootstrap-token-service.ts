@@ -2,6 +2,7 @@ import { issueSecret, parseToken, secretMatches } from '../auth/token-format.js'
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors/app-error.js';
 import type { BootstrapTokenRepository, BootstrapTokenRow } from './bootstrap-token-repository.js';
+import type { EdgeRepository } from './edge-repository.js';
 import { assertCameraId, assertLabel } from './names.js';
 
 export interface BootstrapTokenView {
@@ -16,6 +17,8 @@ export interface BootstrapTokenView {
   createdAt: string;
   createdBy: string | null;
   revokedAt: string | null;
+  /** The one existing edge this token re-enrols (null: it enrols new edges only). */
+  reenrollEdgeId: string | null;
   /** active, expired, used_up or revoked. */
   state: 'active' | 'expired' | 'used_up' | 'revoked';
 }
@@ -28,6 +31,11 @@ export interface CreateBootstrapToken {
   maxUses?: number;
   allowedCameras?: string[];
   allowedLabels?: string[];
+  /**
+   * Make a single-use token that re-enrols this existing edge (new keys after a reinstall, or a
+   * revoked edge brought back). Without allowed cameras/labels the edge keeps its current ones.
+   */
+  reenrollEdgeId?: string;
   createdBy?: string;
 }
 
@@ -38,6 +46,7 @@ const MAX_HOURS = 30 * 24;
 export class BootstrapTokenService {
   constructor(
     private readonly repo: BootstrapTokenRepository,
+    private readonly edges: EdgeRepository,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -53,6 +62,12 @@ export class BootstrapTokenService {
       throw new AppError('validation_failed', 'maxUses must be a whole number from 1 to 10000');
     input.allowedCameras?.forEach(assertCameraId);
     input.allowedLabels?.forEach(assertLabel);
+    if (input.reenrollEdgeId !== undefined) {
+      if (maxUses !== 1)
+        throw new AppError('validation_failed', 'a re-enrolment token is single use (maxUses 1)');
+      if (!(await this.edges.get(input.reenrollEdgeId)))
+        throw new AppError('not_found', `edge ${input.reenrollEdgeId} does not exist`);
+    }
     const secret = issueSecret(BOOTSTRAP_TOKEN_KIND);
     const now = this.now();
     const row = await this.repo.insert({
@@ -67,6 +82,7 @@ export class BootstrapTokenService {
       created_at: now,
       created_by: input.createdBy ?? null,
       revoked_at: null,
+      reenroll_edge_id: input.reenrollEdgeId ?? null,
     });
     return { token: secret.token, view: this.toView(row) };
   }
@@ -128,6 +144,7 @@ export class BootstrapTokenService {
       createdAt: new Date(row.created_at).toISOString(),
       createdBy: row.created_by,
       revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+      reenrollEdgeId: row.reenroll_edge_id,
       state: this.stateOf(row),
     };
   }

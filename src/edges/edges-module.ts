@@ -63,7 +63,7 @@ export async function createEdgesModule(
   const edgeRepo = new EdgeRepository(db);
   const cameraRepo = new CameraRepository(db);
   const tokenRepo = new BootstrapTokenRepository(db);
-  const bootstrapTokens = new BootstrapTokenService(tokenRepo);
+  const bootstrapTokens = new BootstrapTokenService(tokenRepo, edgeRepo);
   const peerSync = new WireGuardPeerSync(driver, edgeRepo, log.child({ component: 'wireguard' }));
   const grpcEndpoint =
     config.edgeApi.publicEndpoint ??

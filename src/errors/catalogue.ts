@@ -71,6 +71,11 @@ export const ERROR_CATALOGUE = {
     grpc: 'PERMISSION_DENIED',
     message: 'This call must come through the WireGuard tunnel.',
   },
+  bootstrap_token_wrong_edge: {
+    http: 403,
+    grpc: 'PERMISSION_DENIED',
+    message: 'This bootstrap token re-enrols another edge.',
+  },
   camera_not_allowed: { http: 403, grpc: 'PERMISSION_DENIED', message: 'This edge may not use that camera.' },
   forbidden: { http: 403, grpc: 'PERMISSION_DENIED', message: 'This token may not perform this operation.' },
   // resources
@@ -78,6 +83,11 @@ export const ERROR_CATALOGUE = {
   route_not_found: { http: 404, grpc: 'UNIMPLEMENTED', message: 'No such route.' },
   method_not_allowed: { http: 405, grpc: 'UNIMPLEMENTED', message: 'Method not allowed.' },
   conflict: { http: 409, grpc: 'ALREADY_EXISTS', message: 'The resource conflicts with an existing one.' },
+  edge_name_taken: {
+    http: 409,
+    grpc: 'ALREADY_EXISTS',
+    message: 'An edge with this name is already enrolled; re-enrolling it needs a token made for it.',
+  },
   integrity_mismatch: {
     http: 422,
     grpc: 'DATA_LOSS',
@@ -112,6 +122,11 @@ export const ERROR_CATALOGUE = {
   },
   // service state
   request_timeout: { http: 503, grpc: 'DEADLINE_EXCEEDED', message: 'The request took too long.' },
+  database_busy: {
+    http: 503,
+    grpc: 'UNAVAILABLE',
+    message: 'The database is busy with another operation; try again.',
+  },
   unavailable: { http: 503, grpc: 'UNAVAILABLE', message: 'A dependency is unavailable; try again later.' },
   shutting_down: { http: 503, grpc: 'UNAVAILABLE', message: 'The service is shutting down.' },
   internal: { http: 500, grpc: 'INTERNAL', message: 'Internal error.' },

@@ -82,8 +82,9 @@ export async function buildHttpApp(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
-  registerAuth(app as unknown as FastifyInstance, deps.tokens);
+  // The timeout first, so it also bounds authentication (a token lookup waits for the database).
   registerRequestTimeout(app as unknown as FastifyInstance, server.requestTimeoutMs);
+  registerAuth(app as unknown as FastifyInstance, deps.tokens);
   registerRoutes(app as unknown as TypedApp, deps);
   return app as unknown as FastifyInstance;
 }

@@ -8,7 +8,7 @@ import { migrate } from '../db/migrator.js';
 export function testDatabase(): DatabaseHandle & { dir: string; file: string; cleanup(): Promise<void> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-db-'));
   const file = path.join(dir, 'test.sqlite');
-  const handle = openDatabase({ path: file, busyTimeoutMs: 5000 });
+  const handle = openDatabase({ path: file, busyTimeoutMs: 5000, strictTransactions: true });
   migrate(handle.sqlite);
   return {
     ...handle,

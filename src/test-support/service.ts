@@ -16,7 +16,12 @@ export async function testService(
   close(): Promise<void>;
 }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-svc-'));
-  const config = loadConfig({ env: {}, overrides: { dataDir, 'log.level': 'silent', ...overrides } });
+  const config = loadConfig({ env: {}, overrides: {
+      dataDir,
+      'log.level': 'silent',
+      'database.strictTransactions': true,
+      ...overrides,
+    }, });
   let adminToken = '';
   const service = await composeService(config, silentLogger, {
     ...options,

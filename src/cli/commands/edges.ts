@@ -47,6 +47,7 @@ export function bootstrapTokenCommand(program: Command): void {
     .option('--max-uses <n>', 'how many edges may enrol with it (default 1)', number)
     .option('--cameras <ids>', 'comma-separated camera ids the edge may use (default: any)', list)
     .option('--labels <labels>', 'comma-separated custom snapshot labels it may use', list)
+    .option('--reenroll <edge-id>', 'a single-use token that re-enrols this existing edge (new keys, same name)')
     .option('--json', 'print JSON (token, CA certificate, details)')
     .action(
       async (opts: {
@@ -55,6 +56,7 @@ export function bootstrapTokenCommand(program: Command): void {
         maxUses?: number;
         cameras?: string[];
         labels?: string[];
+        reenroll?: string;
         json?: boolean;
       }) => {
         const out = await withEdges(program, async (edges) => {
@@ -65,6 +67,7 @@ export function bootstrapTokenCommand(program: Command): void {
             ...(opts.maxUses ? { maxUses: opts.maxUses } : {}),
             ...(opts.cameras ? { allowedCameras: opts.cameras } : {}),
             ...(opts.labels ? { allowedLabels: opts.labels } : {}),
+            ...(opts.reenroll ? { reenrollEdgeId: opts.reenroll } : {}),
           });
           return {
             token,

@@ -28,6 +28,8 @@ export interface BootstrapTokensTable {
   created_at: Ms;
   created_by: string | null;
   revoked_at: Ms | null;
+  /** Set when the token may only re-enrol this existing edge (and no other name). */
+  reenroll_edge_id: string | null;
 }
 
 export interface EdgesTable {

@@ -18,6 +18,15 @@ const Body = Type.Object(
       Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 64 }),
     ),
     allowedLabels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 32 })),
+    reenrollEdgeId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Make a single-use token that re-enrols this existing edge (same name, new keys; brings a revoked edge back). ' +
+          'Enrolment with any other token refuses a name that is taken.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -17,6 +17,7 @@ export const BootstrapTokenView = Type.Object(
     createdAt: Iso,
     createdBy: Nullable(Type.String()),
     revokedAt: Nullable(Iso),
+    reenrollEdgeId: Nullable(Type.String()),
     state: StringEnum(['active', 'expired', 'used_up', 'revoked'] as const),
   },
   { title: 'BootstrapToken' },
