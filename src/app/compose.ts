@@ -196,7 +196,7 @@ export async function composeService(
     );
     const baseline = buildBaseline(queue, vision, bus, log.child({ component: 'baseline' }));
     edges.addRoutes((router) =>
-      router.service(DatasetRpc, datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess)),
+      router.service(DatasetRpc, datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess, edges.identity)),
     );
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
@@ -229,7 +229,7 @@ export async function composeService(
       detector: vision,
       health,
     });
-    edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService)));
+    edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService, edges.identity)));
 
     metrics.gauge(
       'uservm_camera_storage_used_bytes',

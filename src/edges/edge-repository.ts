@@ -47,6 +47,18 @@ export class EdgeRepository {
       .executeTakeFirst();
   }
 
+  /** Edges revoked after `at` (ms), oldest first: how a revocation by another process is noticed. */
+  async revokedSince(at: number): Promise<{ id: string; revoked_at: number }[]> {
+    const rows = await this.db
+      .selectFrom('edges')
+      .select(['id', 'revoked_at'])
+      .where('status', '=', 'revoked')
+      .where('revoked_at', '>', at)
+      .orderBy('revoked_at')
+      .execute();
+    return rows.map((r) => ({ id: r.id, revoked_at: r.revoked_at! }));
+  }
+
   async certificateFingerprints(edgeId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('edge_certificates')

@@ -18,6 +18,7 @@ import { CameraRepository } from './camera-repository.js';
 import { CameraService } from './camera-service.js';
 import { EdgeIdentityResolver } from './edge-identity.js';
 import { EdgeRegistryService } from './edge-registry-service.js';
+import { RevocationWatcher } from './revocation-watcher.js';
 import { EdgeRepository } from './edge-repository.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { CertificateAuthority } from './pki/certificate-authority.js';
@@ -116,6 +117,7 @@ export async function createEdgesModule(
   const extraRoutes: ((router: ConnectRouter) => void)[] = [];
   let server: EdgeApiServer | undefined;
   let unsubscribe: (() => void) | undefined;
+  let revocations: RevocationWatcher | undefined;
   let address: { host: string; port: number } | undefined;
 
   return {
@@ -170,15 +172,26 @@ export async function createEdgesModule(
         log.child({ component: 'edge-api' }),
       );
       address = await server.start();
-      unsubscribe = bus.subscribe('edge.revoked', ({ edgeId }) => {
-        void edgeRepo.certificateFingerprints(edgeId).then((fps) => {
-          const dropped = server?.dropSessions(new Set(fps)) ?? 0;
-          if (dropped > 0) log.info({ edgeId, dropped }, "closed the revoked edge's open connections");
-        });
-      });
+      const dropSessions = async (edgeId: string) => {
+        const fps = await edgeRepo.certificateFingerprints(edgeId);
+        const dropped = server?.dropSessions(new Set(fps)) ?? 0;
+        if (dropped > 0) log.info({ edgeId, dropped }, "closed the revoked edge's open connections");
+      };
+      unsubscribe = bus.subscribe('edge.revoked', ({ edgeId }) => void dropSessions(edgeId));
+      revocations = new RevocationWatcher(
+        edgeRepo,
+        dataVersion,
+        async (edgeId) => {
+          await dropSessions(edgeId);
+          await peerSync.sync().catch(() => undefined);
+        },
+        log,
+      );
+      revocations.start();
     },
     async stop(): Promise<void> {
       unsubscribe?.();
+      revocations?.stop();
       peerSync.stop();
       await server?.stop();
       await registry.flush();

@@ -52,7 +52,7 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
     edges.addRoutes((router) =>
       router.service(
         ModelRpc,
-        modelHandlers(assignments, catalog, status, config.models.maxConcurrentDownloads),
+        modelHandlers(assignments, catalog, status, edges.identity, config.models.maxConcurrentDownloads),
       ),
     );
     scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);

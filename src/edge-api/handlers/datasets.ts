@@ -4,7 +4,8 @@ import type { CameraAccess } from '../../edges/camera-access.js';
 import type { DatasetService } from '../../datasets/dataset-service.js';
 import type { DatasetImportService } from '../../datasets/dataset-import-service.js';
 import { AppError } from '../../errors/app-error.js';
-import { identityOf } from '../context.js';
+import type { EdgeIdentityResolver } from '../../edges/edge-identity.js';
+import { identityOf, recheckIdentity } from '../context.js';
 
 /**
  * Client-streaming snapshot upload. All messages of one stream are for one camera (its default
@@ -15,6 +16,7 @@ export function datasetHandlers(
   datasets: DatasetService,
   imports: DatasetImportService,
   access: CameraAccess,
+  resolver: EdgeIdentityResolver,
 ): Partial<ServiceImpl<typeof DatasetRpc>> {
   return {
     async uploadSnapshots(requests, ctx) {
@@ -33,6 +35,7 @@ export function datasetHandlers(
           next = await iterator.next(), index++
         ) {
           const m = next.value;
+          if (index > 0) await recheckIdentity(ctx, resolver);
           if (m.cameraId !== cameraId) {
             throw new AppError(
               'validation_failed',

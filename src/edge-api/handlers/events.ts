@@ -4,7 +4,8 @@ import type { EventIngestService } from '../../events/event-ingest-service.js';
 import type { UploadClipRequest } from '../../gen/guardian/edge/v1/events_pb.js';
 import { EventService, TriggerType } from '../../gen/guardian/edge/v1/events_pb.js';
 import { AppError } from '../../errors/app-error.js';
-import { identityOf } from '../context.js';
+import type { EdgeIdentityResolver } from '../../edges/edge-identity.js';
+import { identityOf, recheckIdentity } from '../context.js';
 
 const TRIGGERS = {
   [TriggerType.ANOMALY]: 'anomaly',
@@ -15,6 +16,7 @@ const TRIGGERS = {
 export function eventHandlers(
   ingest: EventIngestService,
   clips: ClipUploadService,
+  resolver: EdgeIdentityResolver,
 ): Partial<ServiceImpl<typeof EventService>> {
   return {
     async uploadClip(requests, ctx) {
@@ -28,6 +30,7 @@ export function eventHandlers(
           const msg: UploadClipRequest = next.value;
           if (msg.part.case !== 'chunk')
             throw new AppError('validation_failed', 'only the first UploadClip message may carry a header');
+          await recheckIdentity(ctx, resolver);
           yield msg.part.value;
         }
       })();

@@ -4,7 +4,8 @@ import { AppError } from '../../errors/app-error.js';
 import type { AssignmentService, EffectiveAssignment } from '../../models/assignment-service.js';
 import type { CatalogService } from '../../models/catalog-service.js';
 import type { ModelStatusService } from '../../models/model-status-service.js';
-import { identityOf } from '../context.js';
+import type { EdgeIdentityResolver } from '../../edges/edge-identity.js';
+import { identityOf, recheckIdentity } from '../context.js';
 import { rechunk } from '../rechunk.js';
 
 const CHUNK = 256 * 1024;
@@ -38,6 +39,7 @@ export function modelHandlers(
   assignments: AssignmentService,
   catalog: CatalogService,
   status: ModelStatusService,
+  resolver: EdgeIdentityResolver,
   maxConcurrentDownloads = 16,
 ): Partial<ServiceImpl<typeof ModelService>> {
   // Bounds the memory of many edges downloading at once (each stream holds TLS and HTTP/2
@@ -65,6 +67,7 @@ export function modelHandlers(
         while (!ctx.signal.aborted) {
           if (changed) {
             changed = false;
+            await recheckIdentity(ctx, resolver);
             yield { assignments: await current(ctx) };
           }
           await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted]);
