@@ -6,6 +6,7 @@
  * token allowed; anything else is refused.
  */
 import { createHash } from 'node:crypto';
+import { assertTimeMs } from '../errors/value-checks.js';
 import { AppError } from '../errors/app-error.js';
 import { newId } from '../db/ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -116,6 +117,7 @@ export class DatasetService {
     customLabels: readonly string[] | null,
   ): Promise<AddOutcome> {
     this.assertLabelAllowed(input.label, customLabels);
+    if (input.capturedAt != null) assertTimeMs(input.capturedAt, 'capturedAt');
     const info = await validateSnapshotImage(input.image, this.settings);
     const sha256 = createHash('sha256').update(input.image).digest('hex');
     const now = this.now();
@@ -144,25 +146,46 @@ export class DatasetService {
     });
     const snapshotId = newId();
     const conditions = cleanConditions(input.conditions);
-    await this.repo.addSnapshot(
-      {
-        id: snapshotId,
-        dataset_id: dataset.id,
-        camera_id: dataset.camera_id,
-        label: input.label,
-        blob_key: key,
-        sha256,
-        size: input.image.length,
-        width: info.width,
-        height: info.height,
-        content_type: info.contentType,
-        captured_at: input.capturedAt ?? null,
-        conditions: conditions ? JSON.stringify(conditions) : null,
-        created_at: now,
-      },
-      now,
+    await this.recordSnapshot(dataset.id, key, sha256, () =>
+      this.repo.addSnapshot(
+        {
+          id: snapshotId,
+          dataset_id: dataset.id,
+          camera_id: dataset.camera_id,
+          label: input.label,
+          blob_key: key,
+          sha256,
+          size: input.image.length,
+          width: info.width,
+          height: info.height,
+          content_type: info.contentType,
+          captured_at: input.capturedAt ?? null,
+          conditions: conditions ? JSON.stringify(conditions) : null,
+          created_at: now,
+        },
+        now,
+      ),
     );
     return { status: 'accepted', snapshotId };
+  }
+
+  /**
+   * Writes the row of a blob just stored; if that fails, removes the blob unless another row (a
+   * concurrent upload of the same image) now points at it, so a refused snapshot leaves no orphan.
+   */
+  private async recordSnapshot(
+    datasetId: string,
+    key: string,
+    sha256: string,
+    insert: () => Promise<unknown>,
+  ) {
+    try {
+      await insert();
+    } catch (err) {
+      if (!(await this.repo.findBySha(datasetId, sha256)))
+        await this.blobs.delete(DATASETS_BUCKET, key).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Tells interested capabilities (training automation) that a dataset grew. */

@@ -15,13 +15,22 @@ describe('guarded SQLite driver', () => {
     const started = Date.now();
     await assert.rejects(
       kdb.transaction().execute(async (trx) => {
-        await trx.insertInto('t' as never).values({ v: 1 } as never).execute();
-        await kdb.selectFrom('t' as never).selectAll().execute(); // the bug: not through trx
+        await trx
+          .insertInto('t' as never)
+          .values({ v: 1 } as never)
+          .execute();
+        await kdb
+          .selectFrom('t' as never)
+          .selectAll()
+          .execute(); // the bug: not through trx
       }),
       /inside an open transaction/,
     );
     assert.ok(Date.now() - started < 1000, 'refused at once, not after the wait');
-    const rows = await kdb.selectFrom('t' as never).selectAll().execute();
+    const rows = await kdb
+      .selectFrom('t' as never)
+      .selectAll()
+      .execute();
     assert.equal(rows.length, 0, 'rolled back; the connection is free again');
     await close();
   });
@@ -30,7 +39,12 @@ describe('guarded SQLite driver', () => {
     const { db: kdb, close } = db(true);
     let later: Promise<unknown> = Promise.resolve();
     await kdb.transaction().execute(async () => {
-      later = new Promise((r) => setTimeout(r, 20)).then(() => kdb.selectFrom('t' as never).selectAll().execute());
+      later = new Promise((r) => setTimeout(r, 20)).then(() =>
+        kdb
+          .selectFrom('t' as never)
+          .selectAll()
+          .execute(),
+      );
     });
     await later;
     await close();
@@ -41,13 +55,19 @@ describe('guarded SQLite driver', () => {
     const err = await kdb
       .transaction()
       .execute(async () => {
-        await kdb.selectFrom('t' as never).selectAll().execute();
+        await kdb
+          .selectFrom('t' as never)
+          .selectAll()
+          .execute();
       })
       .catch((e: unknown) => e);
     assert.ok(isAppError(err) && err.code === 'database_busy', String(err));
     assert.equal(err.httpStatus, 503);
     // The connection is usable afterwards.
-    await kdb.insertInto('t' as never).values({ v: 2 } as never).execute();
+    await kdb
+      .insertInto('t' as never)
+      .values({ v: 2 } as never)
+      .execute();
     await close();
   });
 
@@ -57,7 +77,10 @@ describe('guarded SQLite driver', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const trx = kdb.transaction().execute(async (t) => {
-      await t.insertInto('t' as never).values({ v: 1 } as never).execute();
+      await t
+        .insertInto('t' as never)
+        .values({ v: 1 } as never)
+        .execute();
       await gate;
       order.push('commit');
     });

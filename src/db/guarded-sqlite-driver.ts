@@ -102,7 +102,10 @@ export class GuardedSqliteDialect implements Dialect {
  * Runs every transaction callback of `db` inside `scope`, marked open until the callback settles
  * (work it starts that outlives the transaction is then free to query again).
  */
-export function scopeTransactions<DB>(db: Kysely<DB>, scope: AsyncLocalStorage<TransactionScope>): Kysely<DB> {
+export function scopeTransactions<DB>(
+  db: Kysely<DB>,
+  scope: AsyncLocalStorage<TransactionScope>,
+): Kysely<DB> {
   const transaction = db.transaction.bind(db);
   db.transaction = () => {
     const builder = transaction();

@@ -18,6 +18,7 @@ import { CameraRepository } from './camera-repository.js';
 import { CameraService } from './camera-service.js';
 import { EdgeIdentityResolver } from './edge-identity.js';
 import { EdgeRegistryService } from './edge-registry-service.js';
+import { wireValuesInterceptor } from '../edge-api/wire-values.js';
 import { RevocationWatcher } from './revocation-watcher.js';
 import { EdgeRepository } from './edge-repository.js';
 import { EnrollmentService } from './enrollment-service.js';
@@ -161,7 +162,11 @@ export async function createEdgesModule(
           certPem,
           keyPem,
           caPem: ca.certPem,
-          interceptors: [metricsInterceptor(metrics.grpcDuration), identityInterceptor(identity, log)],
+          interceptors: [
+            metricsInterceptor(metrics.grpcDuration),
+            identityInterceptor(identity, log),
+            wireValuesInterceptor(),
+          ],
           fastUnary: config.edgeApi.fastUnary,
           routes: (router) => {
             router.service(EnrollmentRpc, enrollmentHandlers(enrollment));

@@ -190,9 +190,7 @@ export class EnrollmentService {
         persistentKeepaliveSeconds: this.settings.persistentKeepaliveSeconds,
       },
       grpcEndpoint: this.settings.grpcEndpoint,
-      allowedCameras: recorded.allowedCameras
-        ? (JSON.parse(recorded.allowedCameras) as string[])
-        : [],
+      allowedCameras: recorded.allowedCameras ? (JSON.parse(recorded.allowedCameras) as string[]) : [],
     };
   }
 

@@ -2,6 +2,7 @@ import { newId } from '../db/ids.js';
 import type { EventsTable } from '../db/tables.js';
 import type { CameraAccess } from '../edges/camera-access.js';
 import type { EdgeIdentity } from '../edges/edge-identity.js';
+import { assertTimeMs } from '../errors/value-checks.js';
 import { AppError } from '../errors/app-error.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Logger } from '../logging/logger.js';
@@ -88,6 +89,7 @@ export class EventIngestService {
 
     await this.access.assertAllowed(identity, input.cameraId);
     this.validateTimes(input);
+    this.validateScores(input);
     if (input.frames.length === 0)
       throw new AppError('validation_failed', 'an event needs at least one frame');
     if (input.frames.length > this.settings.maxFramesPerEvent)
@@ -219,5 +221,23 @@ export class EventIngestService {
       );
     if (input.endedAt !== null && input.endedAt < input.startedAt)
       throw new AppError('validation_failed', 'ended_at_ms is before started_at_ms');
+    if (input.endedAt !== null && input.endedAt > now + this.settings.maxClockSkewSeconds * 1000)
+      throw new AppError('validation_failed', 'ended_at_ms is in the future; check the edge clock');
+    for (const [i, f] of input.frames.entries())
+      if (f.capturedAt !== null) assertTimeMs(f.capturedAt, `frames[${i}].captured_at_ms`);
+  }
+
+  /** Stored scores are rendered on every read of the event: only finite numbers get in. */
+  private validateScores(input: IncomingEvent): void {
+    const finite = (v: number | null, field: string) => {
+      if (v !== null && !Number.isFinite(v))
+        throw new AppError('validation_failed', `${field} must be a finite number, not ${v}`);
+    };
+    finite(input.edgeScore, 'edge_score');
+    finite(input.edgeThreshold, 'edge_threshold');
+    for (const [i, d] of input.edgeDetections.entries()) {
+      finite(d.score, `edge_detections[${i}].score`);
+      d.box?.forEach((v, j) => finite(v, `edge_detections[${i}].box[${j}]`));
+    }
   }
 }

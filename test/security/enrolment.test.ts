@@ -77,9 +77,7 @@ describe('security: enrolment', () => {
 
   it('a token with 3 uses and 10 concurrent enrolments enrols exactly 3 edges', async () => {
     const t = await token({ name: 'burst', maxUses: 3 });
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => settle(enroll(`burst-${i}`, t))),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => settle(enroll(`burst-${i}`, t))));
     assert.equal(results.filter((r) => r.ok).length, 3);
     const view = (await ctx.service.edges.bootstrapTokens.list()).find((v) => v.name === 'burst')!;
     assert.equal(view.useCount, 3);
