@@ -196,7 +196,10 @@ export async function composeService(
     );
     const baseline = buildBaseline(queue, vision, bus, log.child({ component: 'baseline' }));
     edges.addRoutes((router) =>
-      router.service(DatasetRpc, datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess, edges.identity)),
+      router.service(
+        DatasetRpc,
+        datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess, edges.identity),
+      ),
     );
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
@@ -229,7 +232,9 @@ export async function composeService(
       detector: vision,
       health,
     });
-    edges.addRoutes((router) => router.service(EventService, eventHandlers(ingestService, clipService, edges.identity)));
+    edges.addRoutes((router) =>
+      router.service(EventService, eventHandlers(ingestService, clipService, edges.identity)),
+    );
 
     metrics.gauge(
       'uservm_camera_storage_used_bytes',

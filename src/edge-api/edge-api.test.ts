@@ -311,10 +311,7 @@ describe('edge gRPC API (mTLS)', () => {
     const plain = await grpcError(enroll('rotating', await token({ name: 'again' })));
     assert.equal(plain.code, Code.AlreadyExists, 'a plain token cannot take the name over');
     assert.match(plain.rawMessage, /already enrolled.*--reenroll/);
-    const second = await enroll(
-      'rotating',
-      await token({ name: 'again', reenrollEdgeId: first.res.edgeId }),
-    );
+    const second = await enroll('rotating', await token({ name: 'again', reenrollEdgeId: first.res.edgeId }));
     assert.equal(second.res.edgeId, first.res.edgeId);
     assert.equal(second.res.wireguard!.edgeAddress, first.res.wireguard!.edgeAddress);
     await second.edge.heartbeat({});

@@ -14,6 +14,16 @@ export const ERROR_CATALOGUE = {
     message: 'The content type is not supported.',
   },
   payload_too_large: { http: 413, grpc: 'RESOURCE_EXHAUSTED', message: 'The request body is too large.' },
+  uri_too_long: {
+    http: 414,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'A path parameter of the request is too long.',
+  },
+  headers_too_large: {
+    http: 431,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'The request headers are too large.',
+  },
   invalid_blob_key: { http: 400, grpc: 'INVALID_ARGUMENT', message: 'The object key is not allowed.' },
   range_not_satisfiable: {
     http: 416,

@@ -166,8 +166,9 @@ function toView(r: EventRow): EventView {
     edgeModel: {
       id: r.edge_model_id,
       version: r.edge_model_version,
-      score: r.edge_score,
-      threshold: r.edge_threshold,
+      // Rows stored before ingest refused non-finite numbers must still render.
+      score: finiteOrNull(r.edge_score),
+      threshold: finiteOrNull(r.edge_threshold),
     },
     edgeDetections: r.edge_detections ? JSON.parse(r.edge_detections) : [],
     frameCount: r.frame_count,
@@ -179,3 +180,5 @@ function toView(r: EventRow): EventView {
     createdAt: new Date(r.created_at).toISOString(),
   };
 }
+
+const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);

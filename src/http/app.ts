@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -8,12 +10,27 @@ import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { registerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { registerFiniteNumbers } from './finite-numbers.js';
 import { registerRequestTimeout } from './request-timeout.js';
 import type { RouteDeps, TypedApp } from './routes/deps.js';
 import { registerRoutes } from './routes/index.js';
 import { ErrorBody } from './schemas.js';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Node's HTTP parser refused the request before Fastify saw it: answer as JSON and close. */
+function rawClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const error =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('headers_too_large')
+      : new AppError('bad_request', 'the HTTP request could not be parsed');
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  socket.end(
+    `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 /** Builds the REST gateway: no listening here, so tests drive it with inject(). */
 export async function buildHttpApp(
@@ -34,6 +51,17 @@ export async function buildHttpApp(
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
+    // Fastify's and Node's own refusals (bad URL, over-long path parameter, a request the HTTP
+    // parser rejects) answer in the same JSON error format as everything else.
+    frameworkErrors: (err, request, reply) =>
+      errorHandler(
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('uri_too_long', 'a path parameter is longer than 100 characters')
+          : new AppError('bad_request', err.message),
+        request,
+        reply,
+      ),
+    clientErrorHandler: rawClientError,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
@@ -85,6 +113,7 @@ export async function buildHttpApp(
   // The timeout first, so it also bounds authentication (a token lookup waits for the database).
   registerRequestTimeout(app as unknown as FastifyInstance, server.requestTimeoutMs);
   registerAuth(app as unknown as FastifyInstance, deps.tokens);
+  registerFiniteNumbers(app as unknown as FastifyInstance);
   registerRoutes(app as unknown as TypedApp, deps);
   return app as unknown as FastifyInstance;
 }

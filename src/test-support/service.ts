@@ -16,12 +16,15 @@ export async function testService(
   close(): Promise<void>;
 }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uvm-svc-'));
-  const config = loadConfig({ env: {}, overrides: {
+  const config = loadConfig({
+    env: {},
+    overrides: {
       dataDir,
       'log.level': 'silent',
       'database.strictTransactions': true,
       ...overrides,
-    }, });
+    },
+  });
   let adminToken = '';
   const service = await composeService(config, silentLogger, {
     ...options,

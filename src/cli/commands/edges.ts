@@ -47,7 +47,10 @@ export function bootstrapTokenCommand(program: Command): void {
     .option('--max-uses <n>', 'how many edges may enrol with it (default 1)', number)
     .option('--cameras <ids>', 'comma-separated camera ids the edge may use (default: any)', list)
     .option('--labels <labels>', 'comma-separated custom snapshot labels it may use', list)
-    .option('--reenroll <edge-id>', 'a single-use token that re-enrols this existing edge (new keys, same name)')
+    .option(
+      '--reenroll <edge-id>',
+      'a single-use token that re-enrols this existing edge (new keys, same name)',
+    )
     .option('--json', 'print JSON (token, CA certificate, details)')
     .action(
       async (opts: {

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+
+type Schema = { properties?: Record<string, { type?: unknown }> } | undefined;
+/** Beyond this a number is no longer exact, and SQLite's INTEGER overflows at 2^63. */
+const inRange = (v: number) => Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
+const isNumeric = (s: { type?: unknown }) => [s.type].flat().some((t) => t === 'number' || t === 'integer');
+
+/**
+ * Refuses non-finite numbers before validation. Ajv, coercing query strings, lets "1e400" and
+ * "Infinity" through as an integer even past a `maximum`, and JSON.parse turns `1e309` in a body
+ * into Infinity; either reached services that cannot store or render it (500s). One rule for
+ * every route: a numeric query or path parameter, and every number in a JSON body, is finite and
+ * within ±(2^53-1) (exact as a JavaScript number, and far inside SQLite's 64-bit INTEGER).
+ */
+export function registerFiniteNumbers(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema;
+    checkStrings(request.query, schema?.querystring as Schema, 'querystring');
+    checkStrings(request.params, schema?.params as Schema, 'params');
+    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
+      checkBody(request.body, 'body');
+  });
+}
+
+function checkStrings(values: unknown, schema: Schema, where: string): void {
+  if (!schema?.properties || values === null || typeof values !== 'object') return;
+  for (const [name, s] of Object.entries(schema.properties)) {
+    const raw = (values as Record<string, unknown>)[name];
+    for (const v of [raw].flat())
+      if (typeof v === 'string' && isNumeric(s) && v.trim() !== '' && !inRange(Number(v)))
+        throw new AppError(
+          'validation_failed',
+          `${where}.${name} must be a finite number within ±(2^53-1), not "${v.slice(0, 40)}"`,
+        );
+  }
+}
+
+function checkBody(value: unknown, path: string, depth = 0): void {
+  if (typeof value === 'number') {
+    if (!inRange(value))
+      throw new AppError(
+        'validation_failed',
+        `${path} must be a finite number within ±(2^53-1), not ${value}`,
+      );
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth > 32) return;
+  for (const [k, v] of Object.entries(value)) checkBody(v, `${path}.${k}`, depth + 1);
+}
