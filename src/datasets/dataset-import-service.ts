@@ -61,24 +61,39 @@ export class DatasetImportService {
     }
   }
 
+  /**
+   * Imports each image as it arrives. `atomic` (archives): if the import stops on an error, the
+   * images it had stored are taken back, so a refused archive leaves the dataset as it was. An
+   * edge's stream is not atomic: every snapshot stored is kept (the edge is told how far it got).
+   */
   async importStream(
     dataset: DatasetRow,
     items: AsyncIterable<SnapshotInput & { where: string }>,
     customLabels: readonly string[] | null,
+    options: { atomic?: boolean } = {},
   ): Promise<ImportSummary> {
     const summary: ImportSummary = { datasetId: dataset.id, accepted: 0, duplicates: 0, refused: [] };
+    const stored: string[] = [];
     try {
       for await (const item of items) {
         try {
           const r = await this.datasets.addSnapshot(dataset, item, customLabels);
-          if (r.status === 'accepted') summary.accepted++;
-          else summary.duplicates++;
+          if (r.status === 'accepted') {
+            summary.accepted++;
+            stored.push(r.snapshotId);
+          } else summary.duplicates++;
         } catch (err) {
           if (isAppError(err) && PER_IMAGE.has(err.code))
             summary.refused.push(`${item.where}: ${err.message}`);
           else throw err;
         }
       }
+    } catch (err) {
+      if (options.atomic) {
+        await this.datasets.removeSnapshots(dataset, stored);
+        summary.accepted = 0;
+      }
+      throw err;
     } finally {
       this.datasets.announceUpdate(dataset, summary.accepted);
     }
@@ -96,7 +111,7 @@ export class DatasetImportService {
         yield { label: image.label, image: image.bytes, where: `${image.label}/${image.name}` };
       }
     })();
-    return this.importStream(dataset, items, customLabels);
+    return this.importStream(dataset, items, customLabels, { atomic: true });
   }
 
   /** A ZIP of the dataset (`{label}/{sha256}.{ext}` plus `snapshots.json` with the metadata). */

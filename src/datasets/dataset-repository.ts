@@ -60,6 +60,30 @@ export class DatasetRepository {
     });
   }
 
+  /** Removes snapshots of one dataset and takes them off its counters, in one transaction. */
+  async deleteSnapshots(datasetId: string, ids: string[], now: number): Promise<SnapshotRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .deleteFrom('snapshots')
+        .where('dataset_id', '=', datasetId)
+        .where('id', 'in', ids)
+        .returningAll()
+        .execute();
+      const bytes = rows.reduce((n, r) => n + r.size, 0);
+      await trx
+        .updateTable('datasets')
+        .set((eb) => ({
+          image_count: eb('image_count', '-', rows.length),
+          total_bytes: eb('total_bytes', '-', bytes),
+          updated_at: now,
+        }))
+        .where('id', '=', datasetId)
+        .execute();
+      return rows;
+    });
+  }
+
   async countDuplicate(datasetId: string, now: number): Promise<void> {
     await this.db
       .updateTable('datasets')

@@ -229,6 +229,12 @@ export class DatasetService {
     return this.view(id);
   }
 
+  /** Takes back snapshots (an archive refused after some of it was stored): rows, then blobs. */
+  async removeSnapshots(dataset: DatasetRow, ids: string[]): Promise<void> {
+    const removed = await this.repo.deleteSnapshots(dataset.id, ids, this.now());
+    for (const s of removed) await this.blobs.delete(DATASETS_BUCKET, s.blob_key).catch(() => undefined);
+  }
+
   /** Deletes the rows first (the dataset disappears at once), then its blobs. */
   async delete(id: string): Promise<void> {
     await this.require(id);

@@ -52,7 +52,45 @@ export function entryLabel(path: string, topFolder: string | null): { label: str
   return { label: parts[0]!, name: parts[1]! };
 }
 
+/**
+ * yauzl's own refusals (strictFileNames: `../`, absolute paths, backslashes; a corrupt central
+ * directory) as our error codes, never as a bare Error (which became a 500).
+ */
+function zipError(err: Error): AppError {
+  if (/relative path|absolute path|invalid characters|backslash/i.test(err.message))
+    return unsafe(`the archive has an unsafe entry name: ${err.message}`);
+  return new AppError('validation_failed', `not a readable ZIP archive: ${err.message}`);
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise<yauzl.Entry | null>((resolve, reject) => {
+    zip.once('entry', resolve);
+    zip.once('end', () => resolve(null));
+    zip.once('error', (err: Error) => reject(zipError(err)));
+    zip.readEntry();
+  }).finally(() => zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error'));
+}
+
+/**
+ * Every image of the archive, read one at a time. The whole central directory is checked first
+ * (names, types, declared sizes and ratios, counts), so an archive with an unsafe entry anywhere
+ * yields nothing at all. (An entry that inflates to other than its declared size is only found
+ * while reading it; importZip then takes back what it had imported.)
+ */
 export async function* readZipImages(path: string, limits: ZipLimits): AsyncGenerator<ZipImage> {
+  for await (const _ of imageEntries(path, limits)) {
+    // pass 1: checks only
+  }
+  for await (const { zip, entry, target } of imageEntries(path, limits)) {
+    yield { ...target, bytes: await readEntry(zip, entry, limits.maxImageBytes) };
+  }
+}
+
+/** The image entries of the archive, each checked against the limits before it is handed out. */
+async function* imageEntries(
+  path: string,
+  limits: ZipLimits,
+): AsyncGenerator<{ zip: yauzl.ZipFile; entry: yauzl.Entry; target: { label: string; name: string } }> {
   const zip = await open(path);
   try {
     if (zip.entryCount > limits.maxEntries)
@@ -60,13 +98,7 @@ export async function* readZipImages(path: string, limits: ZipLimits): AsyncGene
     let expanded = 0;
     let topFolder: string | null | undefined;
     for (;;) {
-      const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
-        zip.once('entry', resolve);
-        zip.once('end', () => resolve(null));
-        zip.once('error', reject);
-        zip.readEntry();
-      });
-      zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
+      const entry = await nextEntry(zip);
       if (!entry) return;
       const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
       const isDir = entry.fileName.endsWith('/') || mode === S_IFDIR;
@@ -97,8 +129,7 @@ export async function* readZipImages(path: string, limits: ZipLimits): AsyncGene
       expanded += entry.uncompressedSize;
       if (expanded > limits.maxUncompressedBytes)
         throw unsafe(`the archive expands beyond ${limits.maxUncompressedBytes} bytes`);
-      const bytes = await readEntry(zip, entry, limits.maxImageBytes);
-      yield { ...target, bytes };
+      yield { zip, entry, target };
     }
   } finally {
     zip.close();
