@@ -9,6 +9,10 @@ import { deployCommands } from './commands/deploy.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 
+// Everything the service writes under its data directory (database, keys, spool, blobs) is the
+// owner's alone; files written with an explicit mode keep it regardless.
+process.umask(0o077);
+
 const program = new Command('uservm')
   .description('User VM API: the self-hosted hub of a camera anomaly and threat detection system')
   .version(VERSION)

@@ -34,6 +34,11 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   if (options.path !== ':memory:')
     fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   const sqlite = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
+  // Owner-only, before the WAL exists (SQLite gives -wal and -shm the main file's mode); existing
+  // files of an older install are tightened too.
+  if (options.path !== ':memory:')
+    for (const suffix of ['', '-wal', '-shm'])
+      if (fs.existsSync(options.path + suffix)) fs.chmodSync(options.path + suffix, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');

@@ -17,6 +17,7 @@ const CODES: Record<string, Code> = {
   INTERNAL: Code.Internal,
   FAILED_PRECONDITION: Code.FailedPrecondition,
   CANCELLED: Code.Canceled,
+  ABORTED: Code.Aborted,
 };
 
 /**

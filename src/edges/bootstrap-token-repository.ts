@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { BootstrapTokensTable } from '../db/tables.js';
 
@@ -31,6 +31,16 @@ export class BootstrapTokenRepository {
       .where('revoked_at', 'is', null)
       .execute();
     return this.get(id);
+  }
+
+  /** Which of `cameraIds` a still-usable token reserves for the edges it will enrol. */
+  async camerasReserved(cameraIds: string[], now: number): Promise<Set<string>> {
+    if (cameraIds.length === 0) return new Set();
+    const rows = await sql<{ camera: string }>`
+      SELECT DISTINCT j.value AS camera FROM bootstrap_tokens t, json_each(t.allowed_cameras) j
+      WHERE t.revoked_at IS NULL AND t.expires_at > ${now} AND t.use_count < t.max_uses
+        AND t.allowed_cameras IS NOT NULL AND j.value IN (${sql.join(cameraIds)})`.execute(this.db);
+    return new Set(rows.rows.map((r) => r.camera));
   }
 
   /** Takes one use if the token is still usable; false when another enrollment took the last one. */

@@ -4,6 +4,7 @@ import type { CameraReadiness } from '../db/tables.js';
 import { AppError } from '../errors/app-error.js';
 import type { CameraRepository, CameraRow } from './camera-repository.js';
 import type { EdgeIdentity } from './edge-identity.js';
+import type { BootstrapTokenRepository } from './bootstrap-token-repository.js';
 import type { EdgeRepository } from './edge-repository.js';
 import { assertCameraId, assertLabel } from './names.js';
 
@@ -54,6 +55,7 @@ export class CameraService {
     private readonly db: Db,
     private readonly cameras: CameraRepository,
     private readonly edges: EdgeRepository,
+    private readonly tokens: BootstrapTokenRepository,
     private readonly bus: DomainEventBus,
     private readonly settings: { minNormalSnapshots: number },
     private readonly now: () => number = Date.now,
@@ -83,6 +85,11 @@ export class CameraService {
     }
     const now = this.now();
     const existing = new Map((await this.cameras.getMany(ids)).map((c) => [c.id, c]));
+    const reserved = await this.reservedForOthers(
+      identity,
+      ids.filter((id) => !existing.has(id)),
+      now,
+    );
     const statuses: CameraStatus[] = [];
     const changes: { cameraId: string; from: CameraReadiness | null; to: CameraReadiness }[] = [];
 
@@ -106,6 +113,16 @@ export class CameraService {
             readiness: null,
             normalSnapshotsMissing: 0,
             reason: "not in this edge's allowed cameras",
+          });
+          continue;
+        }
+        if (reserved.has(c.cameraId)) {
+          statuses.push({
+            cameraId: c.cameraId,
+            allowed: false,
+            readiness: null,
+            normalSnapshotsMissing: 0,
+            reason: 'the camera id is reserved for another edge (its allowed cameras name it)',
           });
           continue;
         }
@@ -162,6 +179,23 @@ export class CameraService {
     for (const change of changes)
       this.bus.publish('camera.readiness_changed', { ...change, edgeId: identity.edgeId });
     return statuses;
+  }
+
+  /**
+   * New camera ids an unrestricted edge may not claim: those another edge, or a bootstrap token
+   * not yet used up, is restricted to. (A restricted edge claims only its own list.)
+   */
+  private async reservedForOthers(
+    identity: EdgeIdentity,
+    newIds: string[],
+    now: number,
+  ): Promise<Set<string>> {
+    if (identity.allowedCameras || newIds.length === 0) return new Set();
+    const [edges, tokens] = await Promise.all([
+      this.edges.camerasAllowedToOthers(identity.edgeId, newIds),
+      this.tokens.camerasReserved(newIds, now),
+    ]);
+    return new Set([...edges, ...tokens]);
   }
 
   /** Moves another capability's state (training, deployment); publishes the change. */

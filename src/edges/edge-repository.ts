@@ -47,6 +47,16 @@ export class EdgeRepository {
       .executeTakeFirst();
   }
 
+  /** Which of `cameraIds` another active edge is restricted to (its allowed cameras name them). */
+  async camerasAllowedToOthers(edgeId: string, cameraIds: string[]): Promise<Set<string>> {
+    if (cameraIds.length === 0) return new Set();
+    const rows = await sql<{ camera: string }>`
+      SELECT DISTINCT j.value AS camera FROM edges e, json_each(e.allowed_cameras) j
+      WHERE e.id != ${edgeId} AND e.status = 'active' AND e.allowed_cameras IS NOT NULL
+        AND j.value IN (${sql.join(cameraIds)})`.execute(this.db);
+    return new Set(rows.rows.map((r) => r.camera));
+  }
+
   /** Edges revoked after `at` (ms), oldest first: how a revocation by another process is noticed. */
   async revokedSince(at: number): Promise<{ id: string; revoked_at: number }[]> {
     const rows = await this.db

@@ -101,7 +101,7 @@ export async function createEdgesModule(
     },
     log.child({ component: 'edges' }),
   );
-  const cameras = new CameraService(db, cameraRepo, edgeRepo, bus, {
+  const cameras = new CameraService(db, cameraRepo, edgeRepo, tokenRepo, bus, {
     minNormalSnapshots: config.cameras.minNormalSnapshots,
   });
   const cameraAccess = new CameraAccess(cameraRepo);

@@ -98,6 +98,11 @@ export const ERROR_CATALOGUE = {
     grpc: 'ALREADY_EXISTS',
     message: 'An edge with this name is already enrolled; re-enrolling it needs a token made for it.',
   },
+  upload_in_progress: {
+    http: 409,
+    grpc: 'ABORTED',
+    message: 'Another upload of the same object is running.',
+  },
   integrity_mismatch: {
     http: 422,
     grpc: 'DATA_LOSS',

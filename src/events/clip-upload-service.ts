@@ -10,6 +10,7 @@ import { AppError } from '../errors/app-error.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Logger } from '../logging/logger.js';
 import { AGE_HEADER } from './age-encryptor.js';
+import { AGE_INSPECT_BYTES, assertAgeFile } from './age-format.js';
 import { ARCHIVE_JOB } from './archive-job.js';
 import type { EventRepository } from './event-repository.js';
 import type { QuotaService } from './quota-service.js';
@@ -21,14 +22,14 @@ export interface ClipHeader {
   offset: number;
 }
 
-const ARMORED_HEADER = '-----BEGIN AGE ENCRYPTED FILE-----';
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
 /**
  * Receives an edge-encrypted clip as a stream of chunks into `{spool}/events/{id}/clip.mp4.age.part`,
  * resumable from the bytes already held. The clip is never decrypted: its first bytes must be an
- * age header (plaintext video is refused and nothing kept), and the whole file must match the
- * declared size and sha256 before it is accepted and queued for the archive.
+ * age header (plaintext video is refused and nothing kept), and the whole file must be a
+ * well-formed binary age file (age-format.ts) matching the declared size and sha256 before it is
+ * accepted and queued for the archive. One upload per clip at a time.
  */
 export class ClipUploadService {
   constructor(
@@ -52,12 +53,33 @@ export class ClipUploadService {
     return { receivedBytes: await sizeOf(this.partPath(eventId)), complete: false };
   }
 
+  /** Events with an upload running in this process: one writer per part file. */
+  private readonly uploading = new Set<string>();
+
   async upload(
     identity: EdgeIdentity,
     header: ClipHeader,
     chunks: AsyncIterable<Uint8Array>,
   ): Promise<{ eventId: string; size: number; sha256: string }> {
     const event = await this.ownedEvent(identity, header.eventId);
+    if (this.uploading.has(event.id))
+      throw new AppError(
+        'upload_in_progress',
+        'another upload of this clip is running; ask QueryClipUpload where it got to once it ends',
+      );
+    this.uploading.add(event.id);
+    try {
+      return await this.receive(event, header, chunks);
+    } finally {
+      this.uploading.delete(event.id);
+    }
+  }
+
+  private async receive(
+    event: { id: string; camera_id: string },
+    header: ClipHeader,
+    chunks: AsyncIterable<Uint8Array>,
+  ): Promise<{ eventId: string; size: number; sha256: string }> {
     const sha256 = header.sha256.toLowerCase();
     if (!SHA256_RE.test(sha256))
       throw new AppError('validation_failed', 'clip sha256 must be 64 hex characters');
@@ -85,7 +107,7 @@ export class ClipUploadService {
       );
     }
     await fsp.mkdir(path.dirname(part), { recursive: true });
-    const out = fs.createWriteStream(part, { flags: 'a' });
+    const out = fs.createWriteStream(part, { flags: 'a', mode: 0o600 });
     let written = held;
     try {
       await pipeline(
@@ -128,6 +150,7 @@ export class ClipUploadService {
         "the clip's sha256 does not match the declared one; upload it again from offset 0",
       );
     }
+    await this.assertEncrypted(part, size);
     const final = part.slice(0, -'.part'.length);
     await fsp.rename(part, final);
     const bucket = (await this.events.objects(eventId)).find((o) => o.kind !== 'clip')?.bucket;
@@ -154,6 +177,21 @@ export class ClipUploadService {
     return { eventId, size, sha256 };
   }
 
+  /** The whole age structure, once all bytes are in; a clip that fails it keeps nothing. */
+  private async assertEncrypted(part: string, size: number): Promise<void> {
+    const handle = await fsp.open(part, 'r');
+    try {
+      const head = Buffer.alloc(Math.min(size, AGE_INSPECT_BYTES));
+      await handle.read(head, 0, head.length, 0);
+      assertAgeFile(head, size);
+    } catch (err) {
+      await fsp.rm(part, { force: true });
+      throw err;
+    } finally {
+      await handle.close();
+    }
+  }
+
   private async ownedEvent(identity: EdgeIdentity, eventId: string) {
     const event = await this.events.get(eventId);
     if (!event || event.edge_id !== identity.edgeId)
@@ -169,9 +207,9 @@ export class ClipUploadService {
 
 export const clipKey = (eventId: string) => `events/${eventId}/clip.mp4.age`;
 
+/** A quick look at the first chunk (plaintext refused before it is written); assertAgeFile checks the rest. */
 function isAgeHeader(chunk: Uint8Array): boolean {
-  const head = Buffer.from(chunk.subarray(0, ARMORED_HEADER.length)).toString('latin1');
-  return head.startsWith(AGE_HEADER) || head.startsWith(ARMORED_HEADER);
+  return Buffer.from(chunk.subarray(0, AGE_HEADER.length)).toString('latin1') === AGE_HEADER;
 }
 
 async function sizeOf(file: string): Promise<number> {

@@ -29,7 +29,7 @@ export class Spool {
       const target = this.resolve(relative);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const tmp = `${target}.${randomUUID()}.tmp`;
-      const fd = fs.openSync(tmp, 'wx');
+      const fd = fs.openSync(tmp, 'wx', 0o600);
       try {
         for (let at = 0; at < data.length;) at += fs.writeSync(fd, data, at);
         fs.fsyncSync(fd);

@@ -89,6 +89,10 @@ export async function buildHttpApp(
   app.addHook('onRoute', (route) => {
     // The API documentation (Swagger UI and the OpenAPI document) is public.
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+    // A viewer token is read-only by definition: refuse at start a write route that lets it in.
+    const methods = [route.method].flat();
+    if (route.config?.auth === 'viewer' && methods.some((m) => m !== 'GET' && m !== 'HEAD'))
+      throw new Error(`${methods.join(',')} ${route.url}: viewer access is for reads only`);
     if ((route.config?.auth ?? 'admin') === 'public') return;
     route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
   });

@@ -22,6 +22,9 @@ export function createLogger(settings: LoggerSettings, destination?: NodeJS.Writ
       censor: '***',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Fastify takes its request serializer from the logger: ours keeps query parameter names
+    // but never their values (a token passed as ?access_token= must not land in the log).
+    serializers: { req: serializeRequest },
   };
   if (destination) return pino(options, destination as pino.DestinationStream);
   if (pretty) {
@@ -34,4 +37,34 @@ export function createLogger(settings: LoggerSettings, destination?: NodeJS.Writ
     });
   }
   return pino(options);
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+export function serializeRequest(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: redactQuery(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/** `/a?token=x&limit=5` -> `/a?token=***&limit=***`. */
+export function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=')[0]!.slice(0, 64)}=***`);
+  return `${url.slice(0, q)}?${names.join('&')}`;
 }

@@ -62,7 +62,7 @@ export async function writeDurably(
   maxBytes?: number,
 ): Promise<{ bytes: number; sha256: string }> {
   const hasher = new ContentHasher(maxBytes);
-  const handle = await fsp.open(file, 'wx');
+  const handle = await fsp.open(file, 'wx', 0o600);
   try {
     for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
       const data = chunk as Buffer;

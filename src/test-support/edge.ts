@@ -6,6 +6,7 @@ import { EdgeService, type SyncCapabilitiesRequestSchema } from '../gen/guardian
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { DatasetService } from '../gen/guardian/edge/v1/datasets_pb.js';
 import { ModelService } from '../gen/guardian/edge/v1/models_pb.js';
+import { TelemetryService } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
 /**
  * An enrolled edge with mTLS clients for its services; the service's edge API must be started.
@@ -52,5 +53,6 @@ export async function enrolledTestEdge(
     events: edgeClient(EventService, transport),
     datasets: edgeClient(DatasetService, transport),
     models: edgeClient(ModelService, transport),
+    telemetry: edgeClient(TelemetryService, transport),
   };
 }

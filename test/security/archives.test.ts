@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { FRAMES, seededWorld } from './world.js';
 
 /** A ZIP written by hand: the libraries that write ZIPs refuse the names an attacker uses. */
-function rawZip(entries: { name: string; data: Buffer; deflate?: boolean; declaredSize?: number; mode?: number }[]) {
+function rawZip(
+  entries: { name: string; data: Buffer; deflate?: boolean; declaredSize?: number; mode?: number }[],
+) {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -66,10 +68,12 @@ async function importZip(zip: Buffer) {
     headers: { authorization: `Bearer ${world.ctx.adminToken}`, 'content-type': 'application/zip' },
     payload: zip,
   });
-  const view = (await world.ctx.service.http.inject({
-    url: `/api/v1/datasets/${id}`,
-    headers: { authorization: `Bearer ${world.ctx.adminToken}` },
-  })).json();
+  const view = (
+    await world.ctx.service.http.inject({
+      url: `/api/v1/datasets/${id}`,
+      headers: { authorization: `Bearer ${world.ctx.adminToken}` },
+    })
+  ).json();
   return { res, imageCount: view.imageCount as number, totalBytes: view.totalBytes as number };
 }
 

@@ -24,7 +24,7 @@ interface Operation {
 }
 
 let world: Awaited<ReturnType<typeof seededWorld>>;
-let operations: Operation[] = [];
+const operations: Operation[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (err: unknown) => unhandled.push(err);
 

@@ -26,7 +26,8 @@ export function eventAnalysisRoutes(app: TypedApp, deps: RouteDeps): void {
   app.post(
     '/api/v1/events/:id/feedback',
     {
-      config: { auth: 'viewer' },
+      // Feedback changes what the service alerts on (suppression rules): not for read-only tokens.
+      config: { auth: 'admin' },
       schema: {
         tags: ['events'],
         summary:
