@@ -49,6 +49,7 @@ export async function enrolledTestEdge(
     });
   return {
     edgeId: res.edgeId,
+    transport,
     edge,
     events: edgeClient(EventService, transport),
     datasets: edgeClient(DatasetService, transport),

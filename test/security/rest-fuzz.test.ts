@@ -151,7 +151,7 @@ describe('security: REST fuzz', () => {
           assert.equal(typeof body.error?.message, 'string');
         }
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
     );
     console.log('REST fuzz statuses', Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])));
     assert.equal(await world.fingerprint(), before, 'the seeded data is intact');

@@ -10,7 +10,7 @@ import { testService } from '../../src/test-support/service.js';
 const fixtures = fileURLToPath(new URL('../fixtures/vtest-day/', import.meta.url));
 export const FRAMES = ['0001', '0005', '0009'].map((n) => fs.readFileSync(`${fixtures}frame-${n}.jpg`));
 
-export async function seededWorld(overrides: Record<string, unknown> = {}) {
+export async function seededWorld(overrides: Record<string, unknown> = {}, options = { runJobs: true }) {
   const owner = await identityToRecipient(await generateIdentity());
   const ctx = await testService({
     'edgeApi.port': 0,
@@ -19,7 +19,7 @@ export async function seededWorld(overrides: Record<string, unknown> = {}) {
     ...overrides,
   });
   await ctx.service.edges.start();
-  ctx.service.jobs.runner.start();
+  if (options.runJobs) ctx.service.jobs.runner.start();
   const edge = await enrolledTestEdge(ctx.service, 'seeded', ['cam-seed']);
   await edge.datasets.uploadSnapshots(
     (async function* () {
