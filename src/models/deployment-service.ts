@@ -192,7 +192,7 @@ export class DeploymentService {
     const from = await this.repo.deployment(deploymentId);
     if (!from) throw new AppError('not_found', `deployment ${deploymentId} does not exist`);
     const now = this.now();
-    await this.repo.setAssignment(cameraId, deploymentId, { status: 'rolled_back', reason }, now);
+    if (!(await this.repo.claimRollback(cameraId, deploymentId, reason, now))) return null;
     const good = await this.assignments.lastGood(cameraId, from.model_id);
     let rollbackId: string | null = null;
     if (good) {
@@ -265,13 +265,15 @@ export class DeploymentService {
   ): Promise<{ cameras: string[] }> {
     const d = await this.repo.deployment(id);
     if (!d) throw new AppError('not_found', `deployment ${id} does not exist`);
+    // Claimed first: of two rollbacks at the same moment, one does the work and the other is told.
+    if (!(await this.repo.claimDeploymentRollback(id, reason, this.now())))
+      throw new AppError('conflict', `deployment ${id} is already rolled back`);
     const cameras: string[] = [];
     for (const r of await this.repo.assignmentsOfDeployment(id)) {
       if (r.status === 'rolled_back') continue;
       await this.rollbackCamera(r.camera_id, id, reason, actor);
       cameras.push(r.camera_id);
     }
-    await this.repo.updateDeployment(id, 'rolled_back', reason, this.now());
     await this.audit.record({
       actor,
       action: 'deployment.rolled_back',

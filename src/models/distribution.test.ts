@@ -188,6 +188,28 @@ describe('model catalog and distribution to a simulated edge over mTLS gRPC', ()
     assert.equal(d4after.status, 'rolled_back');
   });
 
+  it('two rollbacks of one deployment at the same moment: one rolls back, the other is told (409)', async () => {
+    const d5 = await deploy({ modelId: models['5.0.0'], target: { cameras: ['c1'] }, strategy: 'all_at_once' });
+    await activate('c1');
+    const rollback = () =>
+      svc.service.http.inject({
+        method: 'POST',
+        url: `/api/v1/deployments/${d5.id}/rollback`,
+        headers: auth(),
+        payload: { reason: 'twice' },
+      });
+    const codes = (await Promise.all([rollback(), rollback()])).map((r) => r.statusCode).sort();
+    assert.deepEqual(codes, [200, 409]);
+    const rollbacks = await svc.service.database.db
+      .selectFrom('deployments')
+      .select('id')
+      .where('rollback_of', '=', d5.id)
+      .execute();
+    assert.equal(rollbacks.length, 1, 'one rollback deployment for the camera');
+    assert.equal((await assignment('c1'))!.modelId, models['1.0.0']);
+    await activate('c1');
+  });
+
   it('pinned cameras ignore newer deployments; incompatible edges are refused with the reason', async () => {
     await deploy({ modelId: models['1.0.0'], target: { cameras: ['c2'] }, strategy: 'all_at_once' });
     await activate('c2');

@@ -94,6 +94,32 @@ export class ModelRepository {
       .execute();
   }
 
+  /**
+   * Marks an assignment rolled back unless it already is; false when another rollback (manual or
+   * automatic, at the same moment) got there first, so a camera is rolled back once.
+   */
+  /** Marks a deployment rolled back unless it already is; false when another call did first. */
+  async claimDeploymentRollback(id: string, reason: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('deployments')
+      .set({ status: 'rolled_back', reason, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '!=', 'rolled_back')
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async claimRollback(cameraId: string, deploymentId: string, reason: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('camera_models')
+      .set({ status: 'rolled_back', reason, updated_at: now })
+      .where('camera_id', '=', cameraId)
+      .where('deployment_id', '=', deploymentId)
+      .where('status', '!=', 'rolled_back')
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
   /** The camera's rows with their deployment's priority and time, most effective first. */
   async history(cameraId: string) {
     return this.db
