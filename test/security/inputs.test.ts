@@ -127,7 +127,7 @@ describe('security: authorisation and careless clients', () => {
       method: 'POST',
       url: `/api/v1/events/${world.eventIds[0]}/feedback`,
       headers: { authorization: `Bearer ${world.viewerToken}` },
-      payload: { verdict: 'false_positive' },
+      payload: { kind: 'false_positive' },
     });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, 'forbidden');
