@@ -18,8 +18,7 @@ export function registerFiniteNumbers(app: FastifyInstance): void {
     const schema = request.routeOptions.schema;
     checkStrings(request.query, schema?.querystring as Schema, 'querystring');
     checkStrings(request.params, schema?.params as Schema, 'params');
-    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
-      checkBody(request.body, 'body');
+    if (isJsonValue(request.body)) checkBody(request.body, 'body');
   });
 }
 
@@ -45,6 +44,13 @@ function checkBody(value: unknown, path: string, depth = 0): void {
       );
     return;
   }
-  if (value === null || typeof value !== 'object' || depth > 32) return;
+  if (!isJsonValue(value) || depth > 32) return;
   for (const [k, v] of Object.entries(value)) checkBody(v, `${path}.${k}`, depth + 1);
+}
+
+/** A parsed JSON object or array (never a raw body stream, a Buffer or another class). */
+function isJsonValue(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
 }
