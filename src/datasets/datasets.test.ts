@@ -210,10 +210,10 @@ describe('labelled snapshot datasets', () => {
     );
     assert.equal(over.statusCode, 507);
     assert.equal(over.json().error.code, 'quota_exceeded');
-    // What was accepted before the quota was hit is kept.
+    // An archive is imported whole or not at all: the image before the quota was hit is taken back.
     assert.equal(
       (await svc.service.http.inject({ url: `/api/v1/datasets/${id}`, headers: auth() })).json().imageCount,
-      1,
+      0,
     );
   });
 });
