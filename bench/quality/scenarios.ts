@@ -71,14 +71,12 @@ export const TAMPER: Record<string, (frame: Buffer, i: number) => Promise<Buffer
   // Turned: shifted 48 px and rotated 4 degrees, the edges filled from the frame itself.
   moved: async (frame, i) => {
     const angle = i % 2 === 0 ? 4 : -4;
-    const rotated = await sharp(frame)
-      .rotate(angle, { background: '#777' })
-      .toBuffer({ resolveWithObject: true });
-    const { width, height } = rotated.info;
+    const rotated = await sharp(frame).rotate(angle, { background: '#777' }).toBuffer();
+    const zoom = { width: Math.round(W * 1.15), height: Math.round(H * 1.15) };
     return jpeg(
-      sharp(rotated.data).extract({
-        left: Math.round((width - W) / 2) + 24,
-        top: Math.round((height - H) / 2) + 12,
+      sharp(await sharp(rotated).resize(zoom.width, zoom.height, { fit: 'fill' }).toBuffer()).extract({
+        left: Math.round((zoom.width - W) / 2) + 40,
+        top: Math.round((zoom.height - H) / 2) + 20,
         width: W,
         height: H,
       }),

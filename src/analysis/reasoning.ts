@@ -77,17 +77,15 @@ export function matchStatic(
   });
 }
 
-function cellsAround(cell: number, cols: number, rows: number): number[] {
+/** Detections of a class within `radius` cells (Chebyshev distance) of a cell. */
+function supportAround(occupancy: number[], cell: number, cols: number, rows: number, radius: number): number {
   const r = Math.floor(cell / cols);
   const c = cell % cols;
-  const out: number[] = [];
-  for (let dr = -1; dr <= 1; dr++)
-    for (let dc = -1; dc <= 1; dc++) {
-      const rr = r + dr;
-      const cc = c + dc;
-      if (rr >= 0 && rr < rows && cc >= 0 && cc < cols) out.push(rr * cols + cc);
-    }
-  return out;
+  let n = 0;
+  for (let rr = Math.max(0, r - radius); rr <= Math.min(rows - 1, r + radius); rr++)
+    for (let cc = Math.max(0, c - radius); cc <= Math.min(cols - 1, c + radius); cc++)
+      n += occupancy[rr * cols + cc] ?? 0;
+  return n;
 }
 
 const lastBox = (t: Track) => t.points.at(-1)!.box;
@@ -230,10 +228,12 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
       for (const t of mine) {
         const cell = cellOf(lastBox(t), { cols, rows });
         const share = (cls!.occupancy[cell] ?? 0) / total;
-        const around =
-          cellsAround(cell, cols, rows).reduce((n, c) => n + (cls!.occupancy[c] ?? 0), 0) / total;
-        if (share < o.rareCellShare) {
-          const score = around < o.rareCellShare ? 1 : 0.6;
+        // Few snapshots never cover every spot where people walk: the position is judged by the
+        // support within a radius that grows with the object's size, not by its own cell alone.
+        const radius = Math.max(1, Math.ceil((lastBox(t).y2 - lastBox(t).y1) * rows * 0.75));
+        const around = supportAround(cls!.occupancy, cell, cols, rows, radius) / total;
+        if (around < o.rareCellShare) {
+          const score = clamp01(1 - around / o.rareCellShare);
           // One finding per class: the strongest object, and how many stood in unusual places.
           const existing = findings.find((f) => f.type === 'unusual_position' && f.label === label);
           if (existing) {
@@ -250,6 +250,7 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
                 cell,
                 cellShare: Number(share.toFixed(4)),
                 neighbourhoodShare: Number(around.toFixed(4)),
+                radiusCells: radius,
                 objects: 1,
               },
             });
@@ -257,7 +258,9 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
         }
         if (t.points.length >= 2) {
           const cells = [...new Set(t.points.map((p) => cellOf(p.box, { cols, rows })))];
-          const rare = cells.filter((c) => (cls!.occupancy[c] ?? 0) / total < o.rareCellShare);
+          const rare = cells.filter(
+            (c) => supportAround(cls!.occupancy, c, cols, rows, radius) / total < o.rareCellShare,
+          );
           if (cells.length >= 2 && rare.length / cells.length >= 0.5) {
             findings.push({
               type: 'unusual_path',

@@ -77,4 +77,23 @@ describe('baseline statistics', () => {
     const shuffled = buildBaselineStats([snaps[3]!, snaps[1]!, snaps[0]!, snaps[2]!]);
     assert.deepEqual(shuffled, { stats, staticObjects });
   });
+
+  it('a person standing still is static only when seen there on different days', () => {
+    const standing = (id: string, at: number) => ({
+      snapshotId: id,
+      width: 100,
+      height: 100,
+      capturedAt: at,
+      conditions: null,
+      detections: [{ classId: 0, label: 'person', score: 0.9, box: { x1: 10, y1: 40, x2: 20, y2: 80 } }],
+    });
+    const minutes = [0, 1, 2, 3].map((m) => standing(`m${m}`, Date.UTC(2026, 5, 1, 10, m)));
+    assert.deepEqual(buildBaselineStats(minutes).staticObjects, [], 'one morning: not part of the scene');
+    const days = [1, 2, 3, 4].map((d) => standing(`d${d}`, Date.UTC(2026, 5, d, 10)));
+    assert.deepEqual(
+      buildBaselineStats(days).staticObjects.map((s) => s.label),
+      ['person'],
+      'the same spot on four days: a figure that belongs there',
+    );
+  });
 });

@@ -197,6 +197,18 @@ export function buildBaselineStats(
   };
 }
 
+/**
+ * Classes that move by themselves. Snapshots taken over a few minutes often show the same person
+ * standing still; that person is not part of the scene, and calling them "missing" later is the
+ * commonest false finding. Such a class becomes an expected static object only when it stays put
+ * across different days (a statue, a dog kennel's dog figure, a mannequin).
+ */
+const MOBILE_CLASSES = new Set([
+  'person', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe',
+]);
+
+const dayOf = (ms: number | null) => (ms === null ? null : new Date(ms).toDateString());
+
 /** Clusters each class's boxes across snapshots by IoU; clusters seen in most snapshots are static. */
 function staticObjects(snaps: SnapshotDetections[], labels: string[], o: BaselineOptions): StaticObject[] {
   const out: StaticObject[] = [];
@@ -231,6 +243,11 @@ function staticObjects(snaps: SnapshotDetections[], labels: string[], o: Baselin
     for (const c of clusters) {
       const presence = c.snapshots.size / snaps.length;
       if (presence < o.staticPresence) continue;
+      if (MOBILE_CLASSES.has(label)) {
+        const days = new Set(snaps.filter((s) => c.snapshots.has(s.snapshotId)).map((s) => dayOf(s.capturedAt)));
+        days.delete(null);
+        if (days.size < 2) continue;
+      }
       out.push({
         label,
         presence,
