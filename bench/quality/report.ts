@@ -3,6 +3,8 @@ import type { Scenario } from './scenarios.js';
 
 export interface Outcome extends Scenario {
   findings: string[];
+  /** type:label (or type:subtype) of each finding. */
+  details: string[];
   level: string;
   edgeScore: number;
 }

@@ -146,7 +146,11 @@ const one = async (s: (typeof scenarios)[number]) => {
   const edgeScore = (await runner.score(s.frame)).score;
   outcomes.push({
     ...s,
-    findings: (report.findings ?? []).map((f: { type: string; evidence?: { subtype?: string } }) => f.type),
+    findings: (report.findings ?? []).map((f: { type: string }) => f.type),
+    details: (report.findings ?? []).map(
+      (f: { type: string; label?: string; evidence?: { subtype?: string } }) =>
+        `${f.type}:${f.label ?? f.evidence?.subtype ?? ''}`,
+    ),
     level: report.risk?.level ?? 'normal',
     edgeScore,
   });

@@ -10,7 +10,7 @@ import type { DetectionService } from '../vision/detection-service.js';
 import type { AnalysisRepository } from './analysis-repository.js';
 import type { CaeScorer } from './cae-scorer.js';
 import { explain } from './explanation.js';
-import { brightness, lightOf } from './frame-features.js';
+import { frameFeatures, lightOf } from '../vision/frame-features.js';
 import type { AnalysisFrameBuffer } from './frame-buffer.js';
 import { matchStatic, reason, type ReasoningOptions } from './reasoning.js';
 import { scoreRisk, type RiskWeights } from './risk.js';
@@ -96,7 +96,7 @@ export class AnalysisService {
       buffered.frames.map(async (f, index) => {
         const [det, light] = await Promise.all([
           this.detection.detect({ image: f.image }),
-          brightness(f.image),
+          frameFeatures(f.image),
         ]);
         return {
           index,
@@ -106,6 +106,8 @@ export class AnalysisService {
           detections: det.detections,
           brightness: light.mean,
           brightnessStd: light.std,
+          sharpness: light.sharpness,
+          saturated: light.saturated,
         };
       }),
     );

@@ -62,9 +62,17 @@ function sentence(f: Finding, time: string): string {
     case 'unusual_dwell':
       return `${what} stayed ${e.seconds} s ${where}, longer than the usual ${e.limit} s`;
     case 'scene_change':
-      return e.cause === 'uniform'
-        ? `The picture is almost uniform at ${time}: the lens may be covered or the camera blinded`
-        : `The scene changed at ${time} with no object to explain it (reconstruction error ${e.ratio}x the normal threshold): camera moved, covered, blurred or lit differently?`;
+      if (e.cause === 'uniform')
+        return `The picture is almost uniform at ${time}: the lens may be covered or the camera blinded`;
+      if (e.cause === 'blurred')
+        return `The view is blurred at ${time} (sharpness ${e.sharpness} against at least ${e.normalMin} in normal snapshots): the lens may be smeared, fogged or out of focus`;
+      if (e.cause === 'washed_out')
+        return `The picture is washed out at ${time} (brightness ${e.brightness}, ${Math.round(100 * Number(e.saturatedShare))} % blown out): glare or a light pointed at the camera`;
+      if (e.cause === 'too_dark')
+        return `The picture is too dark for ${e.light} at ${time} (brightness ${e.brightness} against at least ${e.normalMin} normally): the lens may be covered or the light gone`;
+      if (e.cause === 'static_objects_vanished')
+        return `${e.missing} of the ${e.of} things always in view are gone at ${time}: the camera may have been moved or covered`;
+      return `The scene changed at ${time} with no object to explain it (reconstruction error ${e.ratio}x the normal threshold): camera moved, covered, blurred or lit differently?`;
   }
 }
 

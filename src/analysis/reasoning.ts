@@ -8,6 +8,7 @@ import type { BaselineStats, ClassStats, StaticObject } from '../baseline/baseli
 import { cellOf } from '../baseline/baseline-stats.js';
 import { iou } from '../vision/postprocess.js';
 import type { Box } from '../vision/types.js';
+import { tamperFindings } from './tamper.js';
 import type { CaeResult, Finding, FrameAnalysis, Track } from './types.js';
 
 export interface ReasoningOptions {
@@ -78,7 +79,13 @@ export function matchStatic(
 }
 
 /** Detections of a class within `radius` cells (Chebyshev distance) of a cell. */
-function supportAround(occupancy: number[], cell: number, cols: number, rows: number, radius: number): number {
+function supportAround(
+  occupancy: number[],
+  cell: number,
+  cols: number,
+  rows: number,
+  radius: number,
+): number {
   const r = Math.floor(cell / cols);
   const c = cell % cols;
   let n = 0;
@@ -185,6 +192,22 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
     }
   }
 
+  // Camera tampering against the baseline's picture statistics. One scene_change per event: a
+  // uniform picture says most, then a tamper check (its other subtypes listed), then the CAE.
+  // When the view itself is spoiled, what the detector no longer sees is not "missing".
+  const tampered = tamperFindings(input.frames, b?.stats.scene, input.light).sort(
+    (x, y) => y.score - x.score,
+  );
+  const uniformFound = findings.some((f) => f.type === 'scene_change' && f.evidence.cause === 'uniform');
+  if (tampered.length > 0 && !uniformFound) {
+    for (let i = findings.length - 1; i >= 0; i--)
+      if (findings[i]!.type === 'scene_change') findings.splice(i, 1);
+    const [lead, ...others] = tampered;
+    if (others.length > 0) lead!.evidence.alsoSubtypes = others.map((f) => f.evidence.subtype);
+    findings.push(lead!);
+  }
+  const sceneSpoiled = findings.some((f) => f.type === 'scene_change');
+
   if (b) {
     const { stats, staticObjects } = b;
     const { cols, rows } = stats.grid;
@@ -275,12 +298,28 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
       }
     }
     // Missing: an expected static object with nothing of its class at its place in any frame. Not
-    // said in a light the baseline has never seen (at night a parked van may just be invisible).
-    for (const s of lightSeen(input) ? staticObjects : []) {
-      const seen = input.tracks.some(
-        (t) => t.label === s.label && t.points.some((p) => iou(p.box, s.box) >= o.staticIou),
-      );
-      if (!seen && input.frames.every((f) => f.brightnessStd >= 0.03)) {
+    // said in a light the baseline has never seen (at night a parked van may just be invisible),
+    // nor when the view itself is spoiled; and when most of them vanish at once, it is the scene
+    // that changed (a moved or covered camera), not N objects that left.
+    const missing = (lightSeen(input) && !sceneSpoiled ? staticObjects : []).filter(
+      (s) =>
+        !input.tracks.some(
+          (t) => t.label === s.label && t.points.some((p) => iou(p.box, s.box) >= o.staticIou),
+        ) && input.frames.every((f) => f.brightnessStd >= 0.03),
+    );
+    if (staticObjects.length >= 3 && missing.length / staticObjects.length >= 0.6) {
+      findings.push({
+        type: 'scene_change',
+        score: 0.7,
+        evidence: {
+          cause: 'static_objects_vanished',
+          subtype: 'moved_or_covered',
+          missing: missing.length,
+          of: staticObjects.length,
+        },
+      });
+    } else {
+      for (const s of missing)
         findings.push({
           type: 'missing_object',
           label: s.label,
@@ -288,7 +327,6 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
           score: clamp01(s.presence),
           evidence: { presence: Number(s.presence.toFixed(2)), snapshots: s.snapshots },
         });
-      }
     }
   }
 

@@ -23,6 +23,9 @@ export interface FrameAnalysis {
   /** Mean brightness 0..1 and its spread (a covered lens gives a tiny spread). */
   brightness: number;
   brightnessStd: number;
+  /** frame-features.ts; absent in reports stored before the tamper checks. */
+  sharpness?: number;
+  saturated?: number;
 }
 
 export interface TrackPoint {

@@ -11,6 +11,8 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { DATASETS_BUCKET } from '../datasets/dataset-service.js';
 import { readBlob } from '../storage/read-blob.js';
 import type { DetectionService } from '../vision/detection-service.js';
+import { frameFeatures } from '../vision/frame-features.js';
+import { buildSceneReference } from './scene-reference.js';
 import type { Detection } from '../vision/types.js';
 import type { BaselineRepository, BaselineRow } from './baseline-repository.js';
 import {
@@ -96,7 +98,13 @@ export class BaselineService {
         }),
       );
     }
-    const { stats, staticObjects } = buildBaselineStats(
+    // The pictures themselves, for the tamper checks: cheap next to detection, so always all of them.
+    const pictures = [];
+    for (const s of snapshots) {
+      const f = await frameFeatures(await readBlob(this.blobs, DATASETS_BUCKET, s.blobKey));
+      pictures.push({ light: s.conditions?.light ?? null, ...f });
+    }
+    const { stats: detectionStats, staticObjects } = buildBaselineStats(
       snapshots.map((s) => ({
         snapshotId: s.id,
         width: s.width,
@@ -107,6 +115,7 @@ export class BaselineService {
       })),
       this.options,
     );
+    const stats = { ...detectionStats, scene: buildSceneReference(pictures) };
     const version = await this.repo.insertNext({
       id: newId(),
       camera_id: cameraId,

@@ -6,6 +6,7 @@
  * A pure function of its input (sorted by snapshot id), so an incremental update that only
  * detects new snapshots gives exactly the same inventory as a full rebuild.
  */
+import type { SceneReference } from './scene-reference.js';
 import { iou } from '../vision/postprocess.js';
 import type { Box, Detection } from '../vision/types.js';
 
@@ -80,6 +81,8 @@ export interface BaselineStats {
   hours: number[];
   conditions: Record<string, Record<string, number>>;
   classes: Record<string, ClassStats>;
+  /** The pictures' own statistics (tamper checks); absent in baselines built before them. */
+  scene?: SceneReference;
 }
 
 export function distribution(values: number[]): Distribution {
@@ -204,7 +207,17 @@ export function buildBaselineStats(
  * across different days (a statue, a dog kennel's dog figure, a mannequin).
  */
 const MOBILE_CLASSES = new Set([
-  'person', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe',
+  'person',
+  'bird',
+  'cat',
+  'dog',
+  'horse',
+  'sheep',
+  'cow',
+  'elephant',
+  'bear',
+  'zebra',
+  'giraffe',
 ]);
 
 const dayOf = (ms: number | null) => (ms === null ? null : new Date(ms).toDateString());
@@ -244,7 +257,9 @@ function staticObjects(snaps: SnapshotDetections[], labels: string[], o: Baselin
       const presence = c.snapshots.size / snaps.length;
       if (presence < o.staticPresence) continue;
       if (MOBILE_CLASSES.has(label)) {
-        const days = new Set(snaps.filter((s) => c.snapshots.has(s.snapshotId)).map((s) => dayOf(s.capturedAt)));
+        const days = new Set(
+          snaps.filter((s) => c.snapshots.has(s.snapshotId)).map((s) => dayOf(s.capturedAt)),
+        );
         days.delete(null);
         if (days.size < 2) continue;
       }
