@@ -21,7 +21,7 @@ import { TriggerType } from '../../src/gen/guardian/edge/v1/events_pb.js';
 import { enrolledTestEdge } from '../../src/test-support/edge.js';
 import { recentAt } from '../../src/test-support/scenes.js';
 import { testService } from '../../src/test-support/service.js';
-import { auroc, printQuality, type Outcome } from './report.js';
+import { printQuality, type Outcome } from './report.js';
 import { buildScenarios, readFrames } from './scenarios.js';
 
 const { values: args } = parseArgs({
