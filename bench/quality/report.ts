@@ -43,10 +43,15 @@ export function printQuality(outcomes: Outcome[], threshold: number, latenciesMs
   );
   console.log(`  rated warning or critical ${pct(alerted, normal.length)}  target <= 2 %`);
   const types = [...new Set(normal.flatMap((o) => o.findings))].sort();
-  for (const t of types)
-    console.log(
-      `    ${t.padEnd(22)} ${pct(normal.filter((o) => o.findings.includes(t)).length, normal.length)}`,
-    );
+  for (const t of types) {
+    const labels = normal
+      .flatMap((o) => o.details)
+      .filter((d) => d.startsWith(`${t}:`))
+      .map((d) => d.slice(t.length + 1) || '-');
+    const byLabel = [...new Set(labels)].map((l) => `${l} ${labels.filter((x) => x === l).length}`);
+    const share = pct(normal.filter((o) => o.findings.includes(t)).length, normal.length);
+    console.log(`    ${t.padEnd(22)} ${share.padEnd(12)} (${byLabel.join(', ')})`);
+  }
 
   console.log('\nanomaly scenes: expected finding raised (target >= 90 % each)');
   const groups = [...new Set(anomalies.map((o) => o.group))];

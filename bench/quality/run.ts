@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     split: { type: 'string', default: '200' },
     'per-group': { type: 'string', default: '8' },
     epochs: { type: 'string', default: '30' },
+    /** Print every finding raised on a plain normal frame (what to look at next). */
+    verbose: { type: 'boolean', default: false },
   },
 });
 const dir = path.join(args.samples!, args.camera!);
@@ -144,6 +146,15 @@ const one = async (s: (typeof scenarios)[number]) => {
   latencies.push(performance.now() - t0);
   const report = await get(`/api/v1/events/${res.eventId}/report`);
   const edgeScore = (await runner.score(s.frame)).score;
+  if (args.verbose && s.expect && !(report.findings ?? []).some((f: { type: string }) => f.type === s.expect))
+    console.log(
+      `  missed ${s.group} ${i}: objects ${JSON.stringify((report.objects ?? []).map((o: { label: string; points?: { score: number; box: unknown }[] }) => [o.label, o.points?.map((p) => [Number(p.score.toFixed(2)), p.box])]))}`,
+    );
+  if (args.verbose && s.kind === 'normal')
+    for (const f of report.findings ?? [])
+      console.log(
+        `  normal frame ${i}: ${f.type} ${f.label ?? ''} ${JSON.stringify(f.box ?? null)} ${JSON.stringify(f.evidence)}`,
+      );
   outcomes.push({
     ...s,
     findings: (report.findings ?? []).map((f: { type: string }) => f.type),

@@ -71,6 +71,7 @@ export function registerAnalysisJobs(
         rareCellShare: a.rareCellShare,
         sceneChangeRatio: a.sceneChangeRatio,
         explainedShare: a.explainedShare,
+        minFindingScore: a.minFindingScore,
         dwellSeconds: a.dwellSeconds,
         staticIou: DEFAULT_REASONING.staticIou,
       },

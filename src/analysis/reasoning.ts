@@ -27,6 +27,8 @@ export interface ReasoningOptions {
   /** Share of the CAE error that objects must explain; below it the change is the scene's. */
   explainedShare: number;
   staticIou: number;
+  /** Best detection score a track needs to raise object findings (new, position, path, dwell). */
+  minFindingScore: number;
 }
 
 export const DEFAULT_REASONING: ReasoningOptions = {
@@ -38,6 +40,7 @@ export const DEFAULT_REASONING: ReasoningOptions = {
   sceneChangeRatio: 2,
   explainedShare: 0.3,
   staticIou: 0.3,
+  minFindingScore: 0.4,
 };
 
 export interface SuppressionRule {
@@ -78,21 +81,37 @@ export function matchStatic(
   });
 }
 
-/** Detections of a class within `radius` cells (Chebyshev distance) of a cell. */
+/**
+ * Detections of a class within a window of cells around a cell: `reach.rows` up and down,
+ * `reach.cols` left and right.
+ */
 function supportAround(
   occupancy: number[],
   cell: number,
   cols: number,
   rows: number,
-  radius: number,
+  reach: { rows: number; cols: number },
 ): number {
   const r = Math.floor(cell / cols);
   const c = cell % cols;
   let n = 0;
-  for (let rr = Math.max(0, r - radius); rr <= Math.min(rows - 1, r + radius); rr++)
-    for (let cc = Math.max(0, c - radius); cc <= Math.min(cols - 1, c + radius); cc++)
+  for (let rr = Math.max(0, r - reach.rows); rr <= Math.min(rows - 1, r + reach.rows); rr++)
+    for (let cc = Math.max(0, c - reach.cols); cc <= Math.min(cols - 1, c + reach.cols); cc++)
       n += occupancy[rr * cols + cc] ?? 0;
   return n;
+}
+
+/**
+ * How far support counts around an object: one body height in depth (rows: the same image row
+ * is the same distance from the camera), two body heights sideways (along the ground at that
+ * depth, where a few snapshots cannot have seen every step).
+ */
+function reachOf(box: Box, grid: { cols: number; rows: number }, aspect: number) {
+  const h = box.y2 - box.y1;
+  return {
+    rows: Math.max(1, Math.ceil(h * grid.rows)),
+    cols: Math.max(1, Math.ceil(2 * h * aspect * grid.cols)),
+  };
 }
 
 const lastBox = (t: Track) => t.points.at(-1)!.box;
@@ -156,7 +175,11 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
   const o = input.options;
   const findings: Finding[] = [];
   const b = input.baseline;
-  const moving = input.tracks.filter((t) => !t.staticMatch);
+  // Object findings need an object the detector is sure of at least once: its weak guesses (a
+  // "skateboard" at someone's feet) are kept for counts and reports, not for alarms.
+  const moving = input.tracks.filter(
+    (t) => !t.staticMatch && Math.max(...t.points.map((p) => p.score)) >= o.minFindingScore,
+  );
 
   // Scene change: the whole picture is off, and objects do not explain it.
   const uniform = input.frames.filter((f) => f.brightnessStd < 0.03);
@@ -210,6 +233,8 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
 
   if (b) {
     const { stats, staticObjects } = b;
+    // Image height over width, to turn a box height into columns.
+    const aspect = input.frames[0] ? input.frames[0].height / input.frames[0].width : 0.75;
     const { cols, rows } = stats.grid;
     const labels = [...new Set(moving.map((t) => t.label))].sort();
     for (const label of labels) {
@@ -237,7 +262,8 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
       const perFrame = input.frames.map((f) => f.detections.filter((d) => d.label === label).length);
       const count = Math.max(...perFrame);
       const limit = Math.max(cls!.count.max, Math.ceil(cls!.count.mean + 3 * cls!.count.std));
-      if (count > limit) {
+      // Two more than ever seen (or than mean + 3 sd): one extra ball or bag is not a crowd.
+      if (count >= limit + 2) {
         findings.push({
           type: 'abnormal_count',
           label,
@@ -252,9 +278,9 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
         const cell = cellOf(lastBox(t), { cols, rows });
         const share = (cls!.occupancy[cell] ?? 0) / total;
         // Few snapshots never cover every spot where people walk: the position is judged by the
-        // support within a radius that grows with the object's size, not by its own cell alone.
-        const radius = Math.max(1, Math.ceil((lastBox(t).y2 - lastBox(t).y1) * rows * 0.75));
-        const around = supportAround(cls!.occupancy, cell, cols, rows, radius) / total;
+        // support within a reach that grows with the object's size, not by its own cell alone.
+        const reach = reachOf(lastBox(t), stats.grid, aspect);
+        const around = supportAround(cls!.occupancy, cell, cols, rows, reach) / total;
         if (around < o.rareCellShare) {
           const score = clamp01(1 - around / o.rareCellShare);
           // One finding per class: the strongest object, and how many stood in unusual places.
@@ -273,7 +299,7 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
                 cell,
                 cellShare: Number(share.toFixed(4)),
                 neighbourhoodShare: Number(around.toFixed(4)),
-                radiusCells: radius,
+                reachCells: reach,
                 objects: 1,
               },
             });
@@ -282,7 +308,7 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
         if (t.points.length >= 2) {
           const cells = [...new Set(t.points.map((p) => cellOf(p.box, { cols, rows })))];
           const rare = cells.filter(
-            (c) => supportAround(cls!.occupancy, c, cols, rows, radius) / total < o.rareCellShare,
+            (c) => supportAround(cls!.occupancy, c, cols, rows, reach) / total < o.rareCellShare,
           );
           if (cells.length >= 2 && rare.length / cells.length >= 0.5) {
             findings.push({

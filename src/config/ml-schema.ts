@@ -112,6 +112,8 @@ export const analysisSchema = z
     rareCellShare: unit.default(0.01),
     sceneChangeRatio: z.number().min(1).max(100).default(2),
     explainedShare: unit.default(0.3),
+    /** Best detection score a track needs before it raises object findings (weak guesses only count). */
+    minFindingScore: unit.default(0.4),
     /** Seconds a class may stay before it is loitering; `default` for the others. */
     dwellSeconds: z.record(z.string(), positiveInt.max(86_400)).default({ default: 60, person: 45 }),
     /** Risk weights: per finding type and per class (0..1), the level thresholds. */

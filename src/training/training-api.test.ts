@@ -198,7 +198,7 @@ describe('training through the API', () => {
     });
     assert.equal(cancel.statusCode, 200);
     let status = '';
-    for (let i = 0; i < 100 && status !== 'cancelled'; i++) {
+    for (let i = 0; i < 600 && status !== 'cancelled'; i++) {
       status = (await svc.service.http.inject({ url: `/api/v1/training-jobs/${id}`, headers: auth() })).json()
         .status;
       await new Promise((r) => setTimeout(r, 50));

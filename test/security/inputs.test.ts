@@ -113,6 +113,13 @@ describe('security: hostile values', () => {
       payload: '{"quotaBytes": 1e309}',
     });
     assert.equal(inf.statusCode, 400, inf.body);
+    const coerced = await inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: admin(),
+      payload: { name: 'Infinity', role: 'viewer', expiresInDays: 'Infinity' },
+    });
+    assert.equal(coerced.statusCode, 400, 'a numeric field given as the string "Infinity"');
     for (const url of ['/api/v1/jobs?limit=Infinity', '/api/v1/cameras/cam-seed/quality?days=1e400']) {
       const res = await inject({ url, headers: admin() });
       assert.equal(res.statusCode, 400, `${url}: ${res.body}`);

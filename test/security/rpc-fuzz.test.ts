@@ -21,7 +21,14 @@ import { FRAMES, seededWorld } from './world.js';
 
 const RUNS = Number(process.env.UVMTEST_FUZZ_RPC_RUNS ?? 5_000);
 const SEED = Number(process.env.UVMTEST_FUZZ_SEED ?? Date.now() % 2 ** 31);
-const SERVICES: DescService[] = [EnrollmentService, EdgeService, DatasetService, EventService, ModelService, TelemetryService];
+const SERVICES: DescService[] = [
+  EnrollmentService,
+  EdgeService,
+  DatasetService,
+  EventService,
+  ModelService,
+  TelemetryService,
+];
 /** What an edge may legitimately be told; INTERNAL and UNKNOWN are service bugs. */
 const BUG_CODES = new Set([Code.Internal, Code.Unknown]);
 
@@ -54,10 +61,17 @@ after(async () => {
   await world.ctx.close();
 });
 
-async function call(service: DescService, method: DescMethod, inits: Record<string, unknown>[]): Promise<Code | 'ok'> {
+async function call(
+  service: DescService,
+  method: DescMethod,
+  inits: Record<string, unknown>[],
+): Promise<Code | 'ok'> {
   const transport =
     service === EnrollmentService
-      ? edgeTransport({ endpoint: `127.0.0.1:${world.ctx.service.edges.grpcAddress!.port}`, caPem: world.ctx.service.edges.ca.certPem })
+      ? edgeTransport({
+          endpoint: `127.0.0.1:${world.ctx.service.edges.grpcAddress!.port}`,
+          caPem: world.ctx.service.edges.ca.certPem,
+        })
       : fuzzEdge.transport;
   const client = createClient(service, transport) as unknown as Record<string, (...a: unknown[]) => unknown>;
   const fn = client[method.localName]!;
@@ -74,7 +88,8 @@ async function call(service: DescService, method: DescMethod, inits: Record<stri
       );
     else if (method.methodKind === 'server_streaming') {
       let n = 0;
-      for await (const _ of fn(inits[0], { signal: abort.signal }) as AsyncIterable<unknown>) if (++n >= 1) break;
+      for await (const _ of fn(inits[0], { signal: abort.signal }) as AsyncIterable<unknown>)
+        if (++n >= 1) break;
     }
     return 'ok';
   } catch (err) {
@@ -89,7 +104,9 @@ async function call(service: DescService, method: DescMethod, inits: Record<stri
 describe('security: edge RPC fuzz', () => {
   it(`${RUNS} generated calls over every edge RPC: never INTERNAL or UNKNOWN, data intact (seed printed)`, async () => {
     const methods = SERVICES.flatMap((s) => s.methods.map((m) => ({ service: s, method: m })));
-    console.log(`RPC fuzz seed ${SEED} (UVMTEST_FUZZ_SEED=${SEED} reproduces), ${RUNS} runs, ${methods.length} methods`);
+    console.log(
+      `RPC fuzz seed ${SEED} (UVMTEST_FUZZ_SEED=${SEED} reproduces), ${RUNS} runs, ${methods.length} methods`,
+    );
     const before = await world.fingerprint();
     const byCode = new Map<string, number>();
     const arbitraries = methods.map(({ service, method }) =>
@@ -112,7 +129,10 @@ describe('security: edge RPC fuzz', () => {
         const code = await call(service, method, inits);
         const key = `${method.name}:${code === 'ok' ? 'ok' : Code[code]}`;
         byCode.set(key, (byCode.get(key) ?? 0) + 1);
-        assert.ok(code === 'ok' || !BUG_CODES.has(code), `${service.name}.${method.name} ended ${Code[code as Code]}`);
+        assert.ok(
+          code === 'ok' || !BUG_CODES.has(code),
+          `${service.name}.${method.name} ended ${Code[code as Code]}`,
+        );
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
     );
