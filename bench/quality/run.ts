@@ -148,7 +148,12 @@ const one = async (s: (typeof scenarios)[number]) => {
   const edgeScore = (await runner.score(s.frame)).score;
   if (args.verbose && s.expect && !(report.findings ?? []).some((f: { type: string }) => f.type === s.expect))
     console.log(
-      `  missed ${s.group} ${i}: objects ${JSON.stringify((report.objects ?? []).map((o: { label: string; points?: { score: number; box: unknown }[] }) => [o.label, o.points?.map((p) => [Number(p.score.toFixed(2)), p.box])]))}`,
+      `  missed ${s.group} ${i}: detections ${JSON.stringify(
+        (report.inputs?.frames?.[0]?.detections ?? []).map(
+          (d: { label: string; score: number; box: { x1: number; y1: number; x2: number; y2: number } }) =>
+            `${d.label} ${d.score.toFixed(2)} y2=${Math.round(d.box.y2)} x=${Math.round(d.box.x1)} h=${Math.round(d.box.y2 - d.box.y1)}`,
+        ),
+      )}`,
     );
   if (args.verbose && s.kind === 'normal')
     for (const f of report.findings ?? [])
