@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import type { EventRepository, EventRow } from '../events/event-repository.js';
 import type { Box } from '../vision/types.js';
-import type { SuppressionRule } from './reasoning.js';
+import type { SuppressionRule } from './suppression.js';
 import type { Finding, RiskLevel, Track } from './types.js';
 
 export interface AnalysisResult {

@@ -7,7 +7,8 @@
 import type { BaselineStats, ClassStats, StaticObject } from '../baseline/baseline-stats.js';
 import { cellOf } from '../baseline/baseline-stats.js';
 import { iou } from '../vision/postprocess.js';
-import type { Box } from '../vision/types.js';
+import { reachOf, supportAround } from './position-support.js';
+import { suppresses, type SuppressionRule } from './suppression.js';
 import { tamperFindings } from './tamper.js';
 import type { CaeResult, Finding, FrameAnalysis, Track } from './types.js';
 
@@ -43,14 +44,6 @@ export const DEFAULT_REASONING: ReasoningOptions = {
   minFindingScore: 0.4,
 };
 
-export interface SuppressionRule {
-  id: string;
-  className: string | null;
-  findingType: string | null;
-  region: Box | null;
-  hours: [number, number] | null;
-}
-
 export interface ReasoningInput {
   frames: FrameAnalysis[];
   tracks: Track[];
@@ -79,39 +72,6 @@ export function matchStatic(
       staticMatch: match ? `${match.label}@${match.box.x1.toFixed(2)},${match.box.y1.toFixed(2)}` : null,
     };
   });
-}
-
-/**
- * Detections of a class within a window of cells around a cell: `reach.rows` up and down,
- * `reach.cols` left and right.
- */
-function supportAround(
-  occupancy: number[],
-  cell: number,
-  cols: number,
-  rows: number,
-  reach: { rows: number; cols: number },
-): number {
-  const r = Math.floor(cell / cols);
-  const c = cell % cols;
-  let n = 0;
-  for (let rr = Math.max(0, r - reach.rows); rr <= Math.min(rows - 1, r + reach.rows); rr++)
-    for (let cc = Math.max(0, c - reach.cols); cc <= Math.min(cols - 1, c + reach.cols); cc++)
-      n += occupancy[rr * cols + cc] ?? 0;
-  return n;
-}
-
-/**
- * How far support counts around an object: one body height in depth (rows: the same image row
- * is the same distance from the camera), two body heights sideways (along the ground at that
- * depth, where a few snapshots cannot have seen every step).
- */
-function reachOf(box: Box, grid: { cols: number; rows: number }, aspect: number) {
-  const h = box.y2 - box.y1;
-  return {
-    rows: Math.max(1, Math.ceil(h * grid.rows)),
-    cols: Math.max(1, Math.ceil(2 * h * aspect * grid.cols)),
-  };
 }
 
 const lastBox = (t: Track) => t.points.at(-1)!.box;
@@ -376,22 +336,4 @@ export function reason(input: ReasoningInput): { findings: Finding[]; suppressed
   for (const f of findings)
     (input.rules.some((r) => suppresses(r, f, input.hour)) ? suppressed : kept).push(f);
   return { findings: kept, suppressed };
-}
-
-export function suppresses(rule: SuppressionRule, f: Finding, hour: number): boolean {
-  if (rule.findingType && rule.findingType !== f.type) return false;
-  if (rule.className && rule.className !== f.label) return false;
-  if (rule.hours) {
-    const [from, to] = rule.hours;
-    const inside = from <= to ? hour >= from && hour <= to : hour >= from || hour <= to;
-    if (!inside) return false;
-  }
-  if (rule.region) {
-    if (!f.box) return false;
-    const cx = (f.box.x1 + f.box.x2) / 2;
-    const cy = f.box.y2;
-    if (cx < rule.region.x1 || cx > rule.region.x2 || cy < rule.region.y1 || cy > rule.region.y2)
-      return false;
-  }
-  return true;
 }
