@@ -8,6 +8,7 @@ import { edgeClient, edgeTransport } from '../edge-client/transport.js';
 import { generateWireGuardKeyPair } from '../edges/wireguard/keys.js';
 import { EdgeService, CameraReadiness } from '../gen/guardian/edge/v1/edge_pb.js';
 import { EnrollmentService } from '../gen/guardian/edge/v1/enrollment_pb.js';
+import { enrolOverGrpc } from '../test-support/edge.js';
 import { testService } from '../test-support/service.js';
 import { grpcError } from '../test-support/grpc.js';
 
@@ -33,19 +34,7 @@ const token = async (
 ) => (await ctx.service.edges.bootstrapTokens.create(opts)).token;
 
 async function enroll(name: string, bootstrapToken?: string, keys?: EdgeKeyMaterial) {
-  const material = keys ?? (await createEdgeKeyMaterial(name));
-  const res = await enrollClient().enroll({
-    bootstrapToken: bootstrapToken ?? (await token()),
-    edgeName: name,
-    wireguardPublicKey: material.wireguard.publicKey,
-    csrPem: material.csrPem,
-    softwareVersion: '1.0.0',
-  });
-  const edge = edgeClient(
-    EdgeService,
-    edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: material.tlsKeyPem }),
-  );
-  return { res, material, edge };
+  return enrolOverGrpc({ endpoint, caPem }, name, bootstrapToken ?? (await token()), keys);
 }
 
 const counts = async () => ({

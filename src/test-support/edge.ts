@@ -1,8 +1,9 @@
 import type { Service } from '../app/compose.js';
-import { createEdgeKeyMaterial } from '../edge-client/credentials.js';
+import { createEdgeKeyMaterial, type EdgeKeyMaterial } from '../edge-client/credentials.js';
 import { edgeClient, edgeTransport } from '../edge-client/transport.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { EdgeService, type SyncCapabilitiesRequestSchema } from '../gen/guardian/edge/v1/edge_pb.js';
+import { EnrollmentService } from '../gen/guardian/edge/v1/enrollment_pb.js';
 import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { DatasetService } from '../gen/guardian/edge/v1/datasets_pb.js';
 import { ModelService } from '../gen/guardian/edge/v1/models_pb.js';
@@ -56,4 +57,29 @@ export async function enrolledTestEdge(
     models: edgeClient(ModelService, transport),
     telemetry: edgeClient(TelemetryService, transport),
   };
+}
+
+/**
+ * Enrols over the edge API itself (TLS, no client certificate), as an installer's edge does, and
+ * returns the answer, the edge's keys and an mTLS client for EdgeService.
+ */
+export async function enrolOverGrpc(
+  to: { endpoint: string; caPem: string },
+  name: string,
+  bootstrapToken: string,
+  keys?: EdgeKeyMaterial,
+) {
+  const material = keys ?? (await createEdgeKeyMaterial(name));
+  const res = await edgeClient(EnrollmentService, edgeTransport(to)).enroll({
+    bootstrapToken,
+    edgeName: name,
+    wireguardPublicKey: material.wireguard.publicKey,
+    csrPem: material.csrPem,
+    softwareVersion: '1.0.0',
+  });
+  const edge = edgeClient(
+    EdgeService,
+    edgeTransport({ ...to, certPem: res.certificatePem, keyPem: material.tlsKeyPem }),
+  );
+  return { res, material, edge };
 }

@@ -5,11 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
 import { Code } from '@connectrpc/connect';
-import { createEdgeKeyMaterial } from '../../src/edge-client/credentials.js';
-import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
-import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
-import { EnrollmentService } from '../../src/gen/guardian/edge/v1/enrollment_pb.js';
 import { grpcError } from '../../src/test-support/grpc.js';
+import { enrolOverGrpc } from '../../src/test-support/edge.js';
 import { testService } from '../../src/test-support/service.js';
 
 let ctx: Awaited<ReturnType<typeof testService>>;
@@ -26,22 +23,8 @@ after(() => ctx.close());
 const token = async (opts: Parameters<typeof ctx.service.edges.bootstrapTokens.create>[0]) =>
   (await ctx.service.edges.bootstrapTokens.create(opts)).token;
 
-async function enroll(name: string, bootstrapToken: string) {
-  const keys = await createEdgeKeyMaterial(name);
-  const caPem = ctx.service.edges.ca.certPem;
-  const res = await edgeClient(EnrollmentService, edgeTransport({ endpoint, caPem })).enroll({
-    bootstrapToken,
-    edgeName: name,
-    wireguardPublicKey: keys.wireguard.publicKey,
-    csrPem: keys.csrPem,
-    softwareVersion: '1.0.0',
-  });
-  const edge = edgeClient(
-    EdgeService,
-    edgeTransport({ endpoint, caPem, certPem: res.certificatePem, keyPem: keys.tlsKeyPem }),
-  );
-  return { res, edge };
-}
+const enroll = (name: string, bootstrapToken: string) =>
+  enrolOverGrpc({ endpoint, caPem: ctx.service.edges.ca.certPem }, name, bootstrapToken);
 
 const settle = <T>(p: Promise<T>) =>
   p.then(
