@@ -38,6 +38,11 @@ export const trainingSchema = z
     channels: z.array(positiveInt.max(256)).min(3).max(4).default([16, 32, 64, 64]),
     latentDim: positiveInt.max(1024).default(128),
     epochs: positiveInt.max(1000).default(30),
+    /**
+     * At least this many optimiser steps, whatever the epoch count: 50 snapshots are 3 batches, and
+     * 30 epochs of them leave the model blurry (patience scales along). 0 = epochs only.
+     */
+    minSteps: z.number().int().min(0).max(100_000).default(600),
     batchSize: positiveInt.max(256).default(16),
     learningRate: z.number().positive().max(1).default(1e-3),
     validationSplit: z.number().min(0.05).max(0.5).default(0.2),
@@ -48,6 +53,8 @@ export const trainingSchema = z
     thresholdRule: z.enum(['percentile', 'mean_std']).default('percentile'),
     thresholdPercentile: z.number().min(50).max(100).default(99),
     thresholdK: z.number().min(0).max(20).default(3),
+    /** The rule's threshold times this: later footage drifts above the held-out images (see calibrate-model.ts). */
+    thresholdMargin: z.number().min(1).max(20).default(2.5),
   })
   .prefault({});
 

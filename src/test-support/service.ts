@@ -22,6 +22,8 @@ export async function testService(
       dataDir,
       'log.level': 'silent',
       'database.strictTransactions': true,
+      // Tests name their epochs; the product's minimum step count would stretch them to minutes.
+      'training.minSteps': 0,
       ...overrides,
     },
   });

@@ -38,15 +38,17 @@ export function trainingDefaults(config: Config): TrainingJobParams {
       kernelSize: 3,
     },
     epochs: t.epochs,
+    minSteps: t.minSteps,
     batchSize: t.batchSize,
     learningRate: t.learningRate,
     validationSplit: t.validationSplit,
     patience: t.patience,
     minDelta: t.minDelta,
     seed: 0,
-    augment: t.augment ? { brightness: 0.1, contrast: 0.1 } : null,
+    augment: t.augment ? { brightness: 0.1, contrast: 0.1, shift: 2, noise: 0.01 } : null,
     workers: t.workers,
     threshold,
+    thresholdMargin: t.thresholdMargin,
   };
 }
 

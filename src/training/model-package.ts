@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { CaeArchitecture } from './cae-architecture.js';
 import type { Calibration } from './threshold.js';
+import type { ScoreCalibration } from './score-calibration.js';
 import { ONNX_IO, ONNX_OPSET } from './onnx-export.js';
 import type { ExportValidation } from './onnx-validate.js';
 
@@ -38,7 +39,9 @@ export interface ModelMetadata {
   architecture: CaeArchitecture;
   latent_dim: number;
   threshold: number;
-  threshold_rule: Calibration['rule'] & { source: Calibration['source'] };
+  threshold_rule: Calibration['rule'] & { source: Calibration['source']; margin?: number };
+  /** What `score` means (absent in models trained before the calibrated score: plain MSE). */
+  score_definition?: ScoreDefinition;
   dataset_id: string;
   training_job_id: string;
   trained_at: string;
@@ -46,6 +49,29 @@ export interface ModelMetadata {
   size: number;
   metrics: Record<string, unknown>;
   export_validation: ExportValidation;
+}
+
+export interface ScoreDefinition {
+  kind: 'local_error_and_sharpness';
+  description: string;
+  window: number;
+  error_scale: number;
+  sharpness_ref: number;
+  blur_scale: number;
+}
+
+export function scoreDefinition(cal: ScoreCalibration): ScoreDefinition {
+  return {
+    kind: 'local_error_and_sharpness',
+    description:
+      'max(errorScale * max over window x window squares of the mean per-pixel standardised ' +
+      'reconstruction error, blurScale * (1 - sharpness / sharpnessRef)); sharpness is the mean ' +
+      'squared Laplacian of the grey image. Above the threshold means anomalous.',
+    window: cal.window,
+    error_scale: cal.errorScale,
+    sharpness_ref: cal.sharpnessRef,
+    blur_scale: cal.blurScale,
+  };
 }
 
 export function nextVersion(existing: string[]): string {

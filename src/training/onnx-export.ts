@@ -2,9 +2,13 @@
  * Writes the trained CAE as an ONNX model (opset 17) that an edge runs with onnxruntime:
  *   input     `input`     float32 [N,3,H,W], RGB pixels scaled to 0..1 (NCHW, as ONNX convs want)
  *   outputs   `recon`     [N,3,H,W]  the reconstruction
- *             `score`     [N]        per-image mean squared error (compare with the threshold)
+ *             `score`     [N]        the anomaly score (compare with the threshold): with a score
+ *                                    calibration, the larger of the standardised local error peak and
+ *                                    the loss of sharpness (score-calibration.ts); without one, the
+ *                                    per-image mean squared error
  *             `error_map` [N,1,H,W]  per-pixel squared error averaged over channels (localisation)
- * Only Conv, ConvTranspose, Gemm, Relu, Sigmoid, Reshape, Sub, Mul and ReduceMean are used.
+ * Only Conv, ConvTranspose, Gemm, Relu, Sigmoid, Reshape, Sub, Mul, Max, AveragePool, ReduceMean
+ * and ReduceMax are used.
  * Layout conversions from tfjs (NHWC): conv kernels [kh,kw,ci,co] -> [co,ci,kh,kw]; transposed conv
  * kernels [kh,kw,co,ci] -> [ci,co,kh,kw]; TF "same" padding becomes explicit (asymmetric) pads; the
  * dense layers' flatten order is permuted from (h,w,c) to (c,h,w).
@@ -25,6 +29,7 @@ import {
 } from '../gen/onnx/onnx_subset_pb.js';
 import { layerGeometry, samePadding, type CaeArchitecture } from './cae-architecture.js';
 import type { NamedParameter } from './cae-parameters.js';
+import type { ScoreCalibration } from './score-calibration.js';
 
 export const ONNX_OPSET = 17;
 const IR_VERSION = 8n; // the IR version that goes with opset 17
@@ -100,6 +105,46 @@ export interface ExportOptions {
   /** Stored as ONNX metadata_props (model id, camera, threshold...). */
   metadata?: Record<string, string>;
   producerVersion?: string;
+  /** Bakes the calibrated score into the graph; without it `score` is the plain MSE. */
+  calibration?: ScoreCalibration;
+}
+
+/** The calibrated `score` (score-calibration.ts), appended to the graph after `error_map`. */
+function calibratedScoreNodes(cal: ScoreCalibration, nodes: NodeProto[], initializers: TensorProto[]): void {
+  const plane = [1, 1, cal.height, cal.width];
+  initializers.push(floatTensor('score.error_mean', plane, cal.errorMean));
+  initializers.push(floatTensor('score.error_inv_std', plane, cal.errorInvStd));
+  initializers.push(floatTensor('score.error_scale', [], Float32Array.of(cal.errorScale)));
+  initializers.push(
+    floatTensor('score.laplacian', [1, 1, 3, 3], Float32Array.of(0, 1, 0, 1, -4, 1, 0, 1, 0)),
+  );
+  initializers.push(floatTensor('score.blur_scale', [], Float32Array.of(cal.blurScale)));
+  initializers.push(
+    floatTensor('score.blur_per_sharpness', [], Float32Array.of(cal.blurScale / cal.sharpnessRef)),
+  );
+  nodes.push(node('Sub', [ONNX_IO.errorMap, 'score.error_mean'], ['score.centred']));
+  nodes.push(node('Mul', ['score.centred', 'score.error_inv_std'], ['score.z']));
+  nodes.push(
+    node(
+      'AveragePool',
+      ['score.z'],
+      ['score.z_local'],
+      [ints('kernel_shape', [cal.window, cal.window]), ints('strides', [1, 1])],
+    ),
+  );
+  nodes.push(
+    node('ReduceMax', ['score.z_local'], ['score.peak'], [ints('axes', [1, 2, 3]), int('keepdims', 0)]),
+  );
+  nodes.push(node('Mul', ['score.peak', 'score.error_scale'], ['score.error_term']));
+  nodes.push(node('ReduceMean', [ONNX_IO.input], ['score.gray'], [ints('axes', [1]), int('keepdims', 1)]));
+  nodes.push(node('Conv', ['score.gray', 'score.laplacian'], ['score.lap'], [ints('kernel_shape', [3, 3])]));
+  nodes.push(node('Mul', ['score.lap', 'score.lap'], ['score.lap_sq']));
+  nodes.push(
+    node('ReduceMean', ['score.lap_sq'], ['score.sharpness'], [ints('axes', [1, 2, 3]), int('keepdims', 0)]),
+  );
+  nodes.push(node('Mul', ['score.sharpness', 'score.blur_per_sharpness'], ['score.sharp_scaled']));
+  nodes.push(node('Sub', ['score.blur_scale', 'score.sharp_scaled'], ['score.blur_term']));
+  nodes.push(node('Max', ['score.error_term', 'score.blur_term'], [ONNX_IO.score]));
 }
 
 export function exportCaeToOnnx(
@@ -174,8 +219,12 @@ export function exportCaeToOnnx(
   }
   nodes.push(node('Sub', [ONNX_IO.recon, ONNX_IO.input], ['diff']));
   nodes.push(node('Mul', ['diff', 'diff'], ['squared']));
-  nodes.push(node('ReduceMean', ['squared'], [ONNX_IO.score], [ints('axes', [1, 2, 3]), int('keepdims', 0)]));
   nodes.push(node('ReduceMean', ['squared'], [ONNX_IO.errorMap], [ints('axes', [1]), int('keepdims', 1)]));
+  if (options.calibration) calibratedScoreNodes(options.calibration, nodes, initializers);
+  else
+    nodes.push(
+      node('ReduceMean', ['squared'], [ONNX_IO.score], [ints('axes', [1, 2, 3]), int('keepdims', 0)]),
+    );
 
   const H = arch.inputHeight;
   const W = arch.inputWidth;

@@ -1,7 +1,8 @@
 /**
  * Every export is checked before it is accepted: the ONNX file runs in onnxruntime-node on sample
  * images and must give the same reconstruction, score and error map as the tfjs model (max
- * absolute difference under 1e-4; typically ~1e-7).
+ * absolute difference under 1e-4; typically ~1e-7). A calibrated score is checked against the same
+ * computation in TypeScript (score-calibration.ts), relative to its size.
  */
 import { loadTf } from '../ml/tfjs-wasm.js';
 import { createSession, ort } from '../ml/onnx-runtime.js';
@@ -9,6 +10,7 @@ import type { CaeArchitecture } from './cae-architecture.js';
 import { errorMap, imageScores, reconstruct, toTensors } from './cae-model.js';
 import type { NamedParameter } from './cae-parameters.js';
 import { ONNX_IO, permute } from './onnx-export.js';
+import { calibratedScore, type ScoreCalibration } from './score-calibration.js';
 
 export const EXPORT_TOLERANCE = 1e-4;
 
@@ -21,10 +23,11 @@ export interface ExportValidation {
   passed: boolean;
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, relative = false): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  for (let i = 0; i < a.length; i++)
+    max = Math.max(max, Math.abs(a[i]! - b[i]!) / (relative ? Math.max(1, Math.abs(b[i]!)) : 1));
   return Number.isNaN(max) ? Number.POSITIVE_INFINITY : max;
 }
 
@@ -35,6 +38,7 @@ export async function validateOnnxExport(
   params: NamedParameter[],
   images: Float32Array,
   count: number,
+  calibration?: ScoreCalibration,
 ): Promise<ExportValidation> {
   const tf = await loadTf();
   const H = arch.inputHeight;
@@ -51,19 +55,25 @@ export async function validateOnnxExport(
     Float32Array,
   ];
   tf.dispose(reference);
+  const nchw = permute(images, [count, H, W, 3], [0, 3, 1, 2]);
+  const plane = H * W;
+  const expectedScore = calibration
+    ? Float32Array.from({ length: count }, (_, i) =>
+        calibratedScore(
+          map.subarray(i * plane, (i + 1) * plane),
+          nchw.subarray(i * 3 * plane, (i + 1) * 3 * plane),
+          calibration,
+        ),
+      )
+    : score;
 
   const session = await createSession(onnx);
   try {
-    const input = new ort.Tensor('float32', permute(images, [count, H, W, 3], [0, 3, 1, 2]), [
-      count,
-      3,
-      H,
-      W,
-    ]);
+    const input = new ort.Tensor('float32', nchw, [count, 3, H, W]);
     const out = await session.run({ [ONNX_IO.input]: input });
     const diff = {
       recon: maxAbsDiff(out[ONNX_IO.recon]!.data as Float32Array, recon),
-      score: maxAbsDiff(out[ONNX_IO.score]!.data as Float32Array, score),
+      score: maxAbsDiff(out[ONNX_IO.score]!.data as Float32Array, expectedScore, !!calibration),
       errorMap: maxAbsDiff(out[ONNX_IO.errorMap]!.data as Float32Array, map),
     };
     const worst = Math.max(diff.recon, diff.score, diff.errorMap);

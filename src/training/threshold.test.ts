@@ -23,15 +23,21 @@ describe('threshold calibration', () => {
     assert.ok(best.threshold >= 0.3 && best.threshold < 0.5);
   });
 
-  it('uses the normal rule without abnormal images and the F1 threshold with them', () => {
+  it('uses the normal rule times the margin, and only reports the F1 point and recall of abnormal images', () => {
     const normal = Array.from({ length: 100 }, (_, i) => i / 100);
     const a = calibrate(normal, [], { rule: 'percentile', percentile: 95 });
     assert.equal(a.source, 'normal_rule');
     assert.ok(Math.abs(a.threshold - 0.9405) < 1e-9);
     assert.equal(a.imageAuroc, undefined);
-    const b = calibrate(normal, [2, 3], { rule: 'percentile', percentile: 95 });
-    assert.equal(b.source, 'f1_optimal');
+    assert.ok(Math.abs(a.falsePositiveRate - 0.05) < 1e-9);
+    assert.ok(a.falsePositiveUpper95 > 0.05 && a.falsePositiveUpper95 < 0.12);
+    const b = calibrate(normal, [1.5, 3], { rule: 'percentile', percentile: 95 }, 2);
+    assert.equal(b.source, 'normal_rule');
+    assert.ok(Math.abs(b.threshold - 1.881) < 1e-9);
     assert.equal(b.imageAuroc, 1);
+    assert.equal(b.abnormalRecall, 0.5);
     assert.equal(b.falsePositiveRate, 0);
+    // 0 of 100 above: the rule of three, ~3 %.
+    assert.ok(Math.abs(b.falsePositiveUpper95 - (1 - 0.05 ** (1 / 100))) < 1e-12);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Anomaly threshold and quality metrics from reconstruction scores, following Anomalib's practice:
  * the threshold comes from held-out NORMAL images only (never from the training images, whose
- * errors are optimistically low); when abnormal-labelled images exist we also report image AUROC
- * and the F1-optimal threshold, and use the latter, because it is measured rather than assumed.
+ * errors are optimistically low), times a margin for the drift of later footage. When
+ * abnormal-labelled images exist we report image AUROC, the F1-optimal point and the recall at the
+ * threshold, but do not move the threshold to the F1 point: with a handful of held-out normal
+ * images that point sits at their maximum, which later normal footage exceeds.
  */
 export type ThresholdRule = { rule: 'percentile'; percentile: number } | { rule: 'mean_std'; k: number };
 
@@ -110,26 +112,54 @@ export interface Calibration {
   f1?: F1Point;
   /** Share of held-out normal images above the chosen threshold. */
   falsePositiveRate: number;
+  /** Its one-sided 95 % upper bound (a few dozen images cannot show a rate below a few percent). */
+  falsePositiveUpper95: number;
+  /** The factor the rule's threshold was multiplied by (1 = none). */
+  margin: number;
+  /** Share of the abnormal-labelled images above the threshold, when there are any. */
+  abnormalRecall?: number;
+}
+
+/** The one-sided 95 % upper bound of a rate seen `above` times in `n`. */
+export function falseTriggerBound(above: number, n: number): number {
+  // Clopper-Pearson for 0 events is 1 - 0.05^(1/n) (~3/n, the rule of three); otherwise a Wilson
+  // upper bound is close enough for a report.
+  if (n === 0) return 1;
+  if (above === 0) return 1 - Math.pow(0.05, 1 / n);
+  const p = above / n;
+  const z = 1.645;
+  const centre = p + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return Math.min(1, (centre + spread) / (1 + (z * z) / n));
 }
 
 export function calibrate(
   normalScores: ArrayLike<number>,
   abnormalScores: ArrayLike<number>,
   rule: ThresholdRule,
+  margin = 1,
 ): Calibration {
-  const ruleThreshold = normalThreshold(normalScores, rule);
-  const base = { rule, normal: scoreStats(normalScores) };
-  let threshold = ruleThreshold;
-  let extra: Partial<Calibration> = { source: 'normal_rule' };
+  const threshold = normalThreshold(normalScores, rule) * margin;
+  const base = { rule, normal: scoreStats(normalScores), source: 'normal_rule' as const };
+  let extra: Partial<Calibration> = {};
   if (abnormalScores.length > 0) {
-    const f1 = f1OptimalThreshold(normalScores, abnormalScores);
-    extra = { abnormal: scoreStats(abnormalScores), imageAuroc: auroc(normalScores, abnormalScores), f1 };
-    if (f1.f1 > 0) {
-      threshold = f1.threshold;
-      extra.source = 'f1_optimal';
-    } else extra.source = 'normal_rule';
+    let caught = 0;
+    for (let i = 0; i < abnormalScores.length; i++) if (abnormalScores[i]! > threshold) caught++;
+    extra = {
+      abnormal: scoreStats(abnormalScores),
+      imageAuroc: auroc(normalScores, abnormalScores),
+      f1: f1OptimalThreshold(normalScores, abnormalScores),
+      abnormalRecall: caught / abnormalScores.length,
+    };
   }
   let above = 0;
   for (let i = 0; i < normalScores.length; i++) if (normalScores[i]! > threshold) above++;
-  return { ...base, ...extra, threshold, falsePositiveRate: above / normalScores.length } as Calibration;
+  return {
+    ...base,
+    ...extra,
+    threshold,
+    margin,
+    falsePositiveRate: above / normalScores.length,
+    falsePositiveUpper95: falseTriggerBound(above, normalScores.length),
+  } as Calibration;
 }

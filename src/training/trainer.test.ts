@@ -6,7 +6,8 @@ import sharp from 'sharp';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { loadImageSet } from './preprocess.js';
 import { LocalReplicaGroup, WorkerReplicaGroup } from './replica-group.js';
-import { trainCae, type TrainingParams } from './trainer.js';
+import { splitTrainValidation, trainCae, type TrainingParams } from './trainer.js';
+import { SeededRandom } from './random.js';
 import { calibrate } from './threshold.js';
 import { unflattenParameters } from './cae-parameters.js';
 import { exportCaeToOnnx } from './onnx-export.js';
@@ -120,5 +121,31 @@ describe('CAE training on real frames', () => {
       trainCae(images, params(), new LocalReplicaGroup(), { signal: controller.signal }),
       /cancelled/,
     );
+  });
+
+  it('holds out the newest images and stretches a short schedule to minSteps', async () => {
+    const split = splitTrainValidation(10, 0.2, new SeededRandom(1));
+    assert.deepEqual(split.validation, [8, 9]);
+    assert.deepEqual(split.train, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const frames = await Promise.all(frameNames.slice(0, 5).map((n) => readFile(fixtures + n)));
+    const images = await loadImageSet(frames.length, async (i) => frames[i]!, { width: 64, height: 64 });
+    // 4 training images at batch 4 = 1 step an epoch: 2 epochs stretch to 6 for minSteps 6.
+    const run = await trainCae(images, params({ epochs: 2, minSteps: 6 }), new LocalReplicaGroup());
+    assert.equal(run.history.length, 6);
+    assert.equal(run.history[0]!.epochs, 6);
+  });
+
+  it('augmentation shifts by whole pixels and adds noise, within 0..1', () => {
+    const set = { data: new Float32Array(4 * 4 * 3), count: 1, height: 4, width: 4 };
+    set.data[(1 * 4 + 1) * 3] = 1; // one bright red pixel at (1,1)
+    const plain = gatherBatch(set, [0], { brightness: 0, contrast: 0, shift: 1, noise: 0, seed: 11 });
+    const bright = [...plain].map((v, i) => (v > 0.5 ? i / 3 : -1)).filter((i) => i >= 0);
+    assert.equal(bright.length, 1, 'the pixel moved, not smeared');
+    const noisy = gatherBatch(set, [0], { brightness: 0, contrast: 0, shift: 0, noise: 0.05, seed: 3 });
+    assert.ok(
+      noisy.some((v) => v > 0 && v < 0.5),
+      'noise added',
+    );
+    assert.ok(noisy.every((v) => v >= 0 && v <= 1));
   });
 });

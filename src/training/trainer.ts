@@ -13,6 +13,8 @@ import { SeededRandom } from './random.js';
 export interface TrainingParams {
   arch: CaeArchitecture;
   epochs: number;
+  /** At least this many optimiser steps: the epochs (and patience) grow on small sets. 0 = off. */
+  minSteps?: number;
   batchSize: number;
   learningRate: number;
   /** Share of the normal images held out for validation and threshold calibration. */
@@ -45,17 +47,27 @@ export interface TrainingResult {
   validationScores: Float32Array;
 }
 
-/** Splits image indices into train and validation, at least one image each. */
+/**
+ * Splits image indices into train and validation, at least one image each. `latest` holds out the
+ * newest images (the set is in capture order): snapshots a few seconds apart are near duplicates,
+ * so a random split validates on copies of training frames and calibrates a threshold that later
+ * footage exceeds; the newest frames stand in for the footage the model will see next.
+ */
 export function splitTrainValidation(
   count: number,
   share: number,
   random: SeededRandom,
+  holdOut: 'latest' | 'random' = 'latest',
 ): { train: number[]; validation: number[] } {
   if (count < 2)
     throw new AppError('validation_failed', `training needs at least 2 normal images (got ${count})`);
-  const order = random.shuffle(Array.from({ length: count }, (_, i) => i));
+  const all = Array.from({ length: count }, (_, i) => i);
+  const order = holdOut === 'random' ? random.shuffle(all) : all.reverse();
   const nVal = Math.min(count - 1, Math.max(1, Math.round(count * share)));
-  return { validation: order.slice(0, nVal).sort((a, b) => a - b), train: order.slice(nVal) };
+  return {
+    validation: order.slice(0, nVal).sort((a, b) => a - b),
+    train: order.slice(nVal).sort((a, b) => a - b),
+  };
 }
 
 const mean = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / Math.max(v.length, 1);
@@ -77,11 +89,16 @@ export async function trainCae(
     augment: params.augment,
   });
 
+  // A small set is few batches an epoch: stretch the schedule to minSteps, patience alike.
+  const stepsPerEpoch = Math.max(1, Math.ceil(train.length / params.batchSize));
+  const stretch = Math.max(1, (params.minSteps ?? 0) / (stepsPerEpoch * params.epochs));
+  const epochs = Math.min(Math.ceil(params.epochs * stretch), 100_000);
+  const patience = Math.ceil(params.patience * stretch);
   const history: EpochReport[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, params: initial };
   let stoppedEarly = false;
   const started = performance.now();
-  for (let epoch = 1; epoch <= params.epochs; epoch++) {
+  for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
     const order = random.shuffle([...train]);
     let lossSum = 0;
@@ -101,17 +118,17 @@ export async function trainCae(
     const elapsed = (performance.now() - started) / 1000;
     const report: EpochReport = {
       epoch,
-      epochs: params.epochs,
+      epochs,
       trainLoss: lossSum / order.length,
       valLoss,
       seconds,
-      etaSeconds: (elapsed / epoch) * (params.epochs - epoch),
+      etaSeconds: (elapsed / epoch) * (epochs - epoch),
       bestEpoch: best.epoch,
     };
     history.push(report);
     hooks.onEpoch?.(report);
-    if (epoch - best.epoch >= params.patience) {
-      stoppedEarly = epoch < params.epochs;
+    if (epoch - best.epoch >= patience) {
+      stoppedEarly = epoch < epochs;
       break;
     }
   }

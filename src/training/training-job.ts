@@ -16,15 +16,14 @@ import type { DomainEventBus } from '../app/domain-events.js';
 import { VERSION } from '../app/version.js';
 import { gatherBatch } from './batches.js';
 import { unflattenParameters } from './cae-parameters.js';
-import { CaeReplica } from './cae-replica.js';
+import { calibrateModel } from './calibrate-model.js';
 import { exportCaeToOnnx } from './onnx-export.js';
 import { validateOnnxExport } from './onnx-validate.js';
 import { loadImageSet } from './preprocess.js';
 import { WorkerReplicaGroup, LocalReplicaGroup, type ReplicaGroup } from './replica-group.js';
 import { nativeKernels } from '../ml/native-kernels.js';
-import { calibrate } from './threshold.js';
 import { trainCae } from './trainer.js';
-import { buildMetadata, nextVersion, storeModelPackage } from './model-package.js';
+import { buildMetadata, nextVersion, scoreDefinition, storeModelPackage } from './model-package.js';
 import { checkStoredModel } from '../models/model-package-check.js';
 import { TRAINING_JOB, type TrainingJobParams, type TrainingProgressHub } from './training-service.js';
 import type { TrainingRepository } from './training-repository.js';
@@ -41,6 +40,8 @@ export interface TrainingJobDeps {
 }
 
 const VALIDATION_IMAGES = 8;
+/** A quarter of the normal sharpness lost scores 1 (normal frames vary by under 10 %). */
+const BLUR_DROP = 0.25;
 
 export function trainingJob(deps: TrainingJobDeps): JobDefinition<{ trainingJobId: string }> {
   return {
@@ -90,7 +91,10 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
   await deps.repo.update(id, { status: 'running', started_at: Date.now(), error: null });
   await deps.cameras.setReadiness(row.camera_id, 'training');
 
-  const normalRows = await deps.datasets.snapshots(row.dataset_id, 'normal');
+  // In capture order: the newest images are held out (trainer.ts says why).
+  const normalRows = (await deps.datasets.snapshots(row.dataset_id, 'normal')).sort(
+    (a, b) => (a.captured_at ?? a.created_at) - (b.captured_at ?? b.created_at),
+  );
   if (normalRows.length < deps.minNormalImages) {
     throw new AppError(
       'not_enough_data',
@@ -140,12 +144,17 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
 
   await stage('calibrating');
   const named = unflattenParameters(params.arch, result.params);
-  const replica = await CaeReplica.create(params.arch, result.params);
-  const abnormalScores = abnormal.count
-    ? replica.evaluate(abnormal.data, abnormal.count).scores
-    : new Float32Array();
-  replica.dispose();
-  const calibration = calibrate(result.validationScores, abnormalScores, params.threshold);
+  const fitted = await calibrateModel({
+    arch: params.arch,
+    params: named,
+    normal: images,
+    validationIndices: result.validationIndices,
+    abnormal,
+    rule: params.threshold,
+    margin: params.thresholdMargin ?? 1,
+    blurDrop: BLUR_DROP,
+  });
+  const calibration = fitted.threshold;
 
   await stage('exporting');
   const modelId = newId();
@@ -157,7 +166,9 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
       camera_id: row.camera_id,
       version,
       threshold: String(calibration.threshold),
+      score: scoreDefinition(fitted.score).description,
     },
+    calibration: fitted.score,
   });
   const sample = result.validationIndices.slice(0, VALIDATION_IMAGES);
   const check = await validateOnnxExport(
@@ -166,6 +177,7 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
     named,
     gatherBatch(images, sample),
     sample.length,
+    fitted.score,
   );
   if (!check.passed) {
     throw new AppError(
@@ -193,7 +205,8 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
     framework: `tfjs-wasm ${VERSION}`,
     architecture: params.arch,
     threshold: calibration.threshold,
-    threshold_rule: { ...calibration.rule, source: calibration.source },
+    threshold_rule: { ...calibration.rule, source: calibration.source, margin: calibration.margin },
+    score_definition: scoreDefinition(fitted.score),
     dataset_id: row.dataset_id,
     training_job_id: id,
     trained_at: new Date().toISOString(),

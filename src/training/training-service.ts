@@ -18,6 +18,8 @@ export const TRAINING_JOB = 'training.run';
 export interface TrainingJobParams extends TrainingParams {
   workers: number;
   threshold: ThresholdRule;
+  /** Absent in jobs queued before it existed (they used 1). */
+  thresholdMargin?: number;
 }
 
 export type TrainingOverrides = Partial<
@@ -127,6 +129,8 @@ export class TrainingService {
       ...d,
       arch,
       epochs: o.epochs ?? d.epochs,
+      // An explicit epoch count is what the caller asked for.
+      minSteps: o.epochs ? 0 : d.minSteps,
       batchSize: o.batchSize ?? d.batchSize,
       learningRate: o.learningRate ?? d.learningRate,
       patience: o.patience ?? d.patience,
