@@ -43,6 +43,7 @@ import { detectorSpec } from '../vision/detector-factory.js';
 import { registerBaselineJobs } from '../baseline/baseline-module.js';
 import { registerAnalysisJobs, type AnalysisModule } from '../analysis/analysis-module.js';
 import { registerModelJobs, type ModelsModule } from '../models/models-module.js';
+import { RetrainingRollout } from '../models/retraining-rollout.js';
 import { registerCapabilityMetrics } from '../telemetry/capability-metrics.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
 import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
@@ -225,6 +226,12 @@ export async function composeService(
       log.child({ component: 'analysis' }),
     );
     const models = buildModels(edges, scheduler, health);
+    if (config.training.autoTrain)
+      new RetrainingRollout(
+        models.assignments,
+        models.deployments,
+        log.child({ component: 'retraining-rollout' }),
+      ).attach(bus);
     registerCapabilityMetrics(metrics, {
       analysis: analysis.repository,
       models: models.repository,

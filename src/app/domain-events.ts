@@ -15,7 +15,7 @@ export interface DomainEvents {
   'edge.enrolled': { edgeId: string; name: string; reenrolled: boolean };
   'edge.revoked': { edgeId: string; name: string; reason: string | null };
   'dataset.updated': { datasetId: string; cameraId: string; accepted: number };
-  'model.trained': { modelId: string; cameraId: string; trainingJobId: string };
+  'model.trained': { modelId: string; cameraId: string; trainingJobId: string; retraining: boolean };
 }
 
 export class DomainEventBus {

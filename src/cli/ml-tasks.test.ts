@@ -63,7 +63,7 @@ describe('CLI dataset import and training', () => {
         .length,
       3,
     );
-    assert.match(lines.at(-1)!, /^done: model \S+ version 1\.0\.0, threshold \d\.\d{3}e-\d+$/);
+    assert.match(lines.at(-1)!, /^done: model \S+ version 1\.0\.0, threshold \d\.\d{3}e[-+]\d+$/);
   });
 
   it('reports API errors with their code', async () => {

@@ -31,6 +31,11 @@ export const trainingSchema = z
   .strictObject({
     /** Queue a training job when a camera becomes ready for training and its dataset has enough normal images. */
     autoTrain: z.boolean().default(true),
+    /**
+     * A camera with a model retrains (and gets the new version) once its normal snapshots have
+     * grown by this share since its last training: 0.5 = 50 % more. 0 = never on its own.
+     */
+    retrainGrowth: z.number().min(0).max(100).default(0.5),
     /** Worker threads of one training job (data-parallel); default: one per core, at most 4. */
     workers: positiveInt.max(16).default(Math.max(1, Math.min(4, os.availableParallelism()))),
     inputWidth: positiveInt.max(640).default(128),

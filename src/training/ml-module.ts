@@ -102,6 +102,7 @@ export function registerMlJobs(
       edges.cameraRepository,
       minNormalImages,
       log.child({ component: 'training-automation' }),
+      config.training.retrainGrowth,
     );
     if (config.training.autoTrain) automation.attach(bus);
     return { datasets, imports, training, automation };

@@ -71,9 +71,13 @@ export function trainingJob(deps: TrainingJobDeps): JobDefinition<{ trainingJobI
   };
 }
 
+/** After a training: back to model_deployed when the camera runs a model (a retraining), else ready. */
 async function restoreReadiness(deps: TrainingJobDeps, id: string): Promise<void> {
   const row = await deps.repo.get(id);
-  if (row) await deps.cameras.setReadiness(row.camera_id, 'ready_for_training').catch(() => undefined);
+  if (!row) return;
+  const params = JSON.parse(row.params) as TrainingJobParams;
+  const to = params.retraining ? 'model_deployed' : 'ready_for_training';
+  await deps.cameras.setReadiness(row.camera_id, to).catch(() => undefined);
 }
 
 async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ trainingJobId: string }>) {
@@ -88,7 +92,14 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
     deps.hub.publish(id, { type: 'stage', data: progress });
   };
   await deps.repo.clearEpochs(id);
-  await deps.repo.update(id, { status: 'running', started_at: Date.now(), error: null });
+  // A camera that runs a model keeps it while it retrains; remember where to go back to.
+  const retraining = (await deps.cameras.get(row.camera_id)).readiness === 'model_deployed';
+  await deps.repo.update(id, {
+    status: 'running',
+    started_at: Date.now(),
+    error: null,
+    params: JSON.stringify({ ...params, retraining }),
+  });
   await deps.cameras.setReadiness(row.camera_id, 'training');
 
   // In capture order: the newest images are held out (trainer.ts says why).
@@ -243,8 +254,8 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
     finished_at: Date.now(),
     progress: JSON.stringify({ stage: 'done' }),
   });
-  await deps.cameras.setReadiness(row.camera_id, 'ready_for_training');
-  deps.bus.publish('model.trained', { modelId, cameraId: row.camera_id, trainingJobId: id });
+  await restoreReadiness(deps, id);
+  deps.bus.publish('model.trained', { modelId, cameraId: row.camera_id, trainingJobId: id, retraining });
   deps.hub.publish(id, {
     type: 'done',
     data: { status: 'succeeded', modelId, version, threshold: calibration.threshold },

@@ -20,6 +20,8 @@ export interface TrainingJobParams extends TrainingParams {
   threshold: ThresholdRule;
   /** Absent in jobs queued before it existed (they used 1). */
   thresholdMargin?: number;
+  /** Set when the job starts: the camera already ran a model (it goes back to model_deployed). */
+  retraining?: boolean;
 }
 
 export type TrainingOverrides = Partial<
@@ -137,6 +139,13 @@ export class TrainingService {
       workers: o.workers ?? d.workers,
       seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
     };
+  }
+
+  /** Normal images the camera's last successful training used (0 when it has none). */
+  async lastTrainedImageCount(cameraId: string): Promise<number> {
+    const done = (await this.list({ cameraId, limit: 20 })).find((j) => j.status === 'succeeded');
+    const m = (done?.metrics ?? {}) as { trainImages?: number; validationImages?: number };
+    return (m.trainImages ?? 0) + (m.validationImages ?? 0);
   }
 
   async get(id: string): Promise<TrainingJobView> {
