@@ -14,6 +14,7 @@ import { frameFeatures, lightOf } from '../vision/frame-features.js';
 import type { AnalysisFrameBuffer } from './frame-buffer.js';
 import { matchStatic, reason, type ReasoningOptions } from './reasoning.js';
 import { scoreRisk, type RiskWeights } from './risk.js';
+import { baselineEvidence, thinBaselineNote, type BaselineEvidence } from './baseline-evidence.js';
 import { trackObjects } from './tracker.js';
 import type { CaeResult, Finding, FrameAnalysis, RiskLevel } from './types.js';
 
@@ -62,7 +63,7 @@ export interface EventReport {
   };
   models: {
     detector: string;
-    baseline: { version: number; snapshotCount: number } | null;
+    baseline: { version: number; snapshotCount: number; evidence: BaselineEvidence } | null;
     cae: { modelId: string; version: string } | null;
     edge: { modelId: string | null; version: string | null };
   };
@@ -171,6 +172,7 @@ export class AnalysisService {
     );
     const scores = involved.flatMap((t) => t.points.map((p) => p.score));
     const serverMax = inputs.cae ? Math.max(...inputs.cae.scores) : null;
+    const evidence = baseline ? baselineEvidence(baseline.stats) : null;
     const ctx = {
       hour: inputs.hour,
       confidence: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
@@ -179,6 +181,7 @@ export class AnalysisService {
         ...new Set(findings.map((f) => f.type)),
       ]),
       unconfirmedTrigger: inputs.cae ? serverMax! < inputs.cae.threshold : tracks.length === 0,
+      baselineWeight: evidence?.weight ?? 1,
     };
     let risk = scoreRisk(findings, ctx, this.settings.weights);
     const incident = event.incident_id
@@ -205,6 +208,7 @@ export class AnalysisService {
       hour: inputs.hour,
       minute: inputs.minute,
       weights: this.settings.weights,
+      ...(evidence?.confidence === 'low' ? { thinBaseline: thinBaselineNote(evidence) } : {}),
     });
     const report: EventReport = {
       eventId,
@@ -242,7 +246,10 @@ export class AnalysisService {
       },
       models: {
         detector: this.settings.detectorKey,
-        baseline: baseline ? { version: baseline.version, snapshotCount: baseline.snapshotCount } : null,
+        baseline:
+          baseline && evidence
+            ? { version: baseline.version, snapshotCount: baseline.snapshotCount, evidence }
+            : null,
         cae: inputs.cae ? { modelId: inputs.cae.modelId, version: inputs.cae.modelVersion } : null,
         edge: { modelId: event.edge_model_id, version: event.edge_model_version },
       },

@@ -140,8 +140,11 @@ describe('event analysis against the baseline of a real camera', () => {
     assert.deepEqual(types(lawnByDay), ['unusual_position']);
     assert.match(
       lawnByDay.explanation,
-      /^Person in the bottom-centre of the view at 10:10, where people are not normally seen\.$/,
+      /^Person in the bottom-centre of the view at 10:10, where people are not normally seen, judged against a thin baseline \(10 snapshots from 1 day, 1 hour of the day\)\.$/,
     );
+    // Ten snapshots from one hour: the report says how little the baseline has seen.
+    assert.equal(lawnByDay.models.baseline?.evidence.confidence, 'low');
+    assert.ok(lawnByDay.risk.factors.some((f) => f.factor === 'baseline_evidence'));
     const footpathByDay = await analyse([kit.frames[3]!], recentAt(10, 20));
     assert.ok(night.risk.score > lawnByDay.risk.score, `${night.risk.score} > ${lawnByDay.risk.score}`);
     assert.ok(
@@ -177,7 +180,7 @@ describe('event analysis against the baseline of a real camera', () => {
     assert.ok(Number(count!.evidence.count) > Number(count!.evidence.usualMax));
     assert.match(
       many.explanation,
-      /^(\d+ people at 10:50, more than the usual \d+ at most|\d+ people at 10:50 where they are not normally seen, e\.g\. in the [a-z-]+ of the view)( \(and \d+ more findings?\))?\.$/,
+      /^(\d+ people at 10:50, more than the usual \d+ at most|\d+ people at 10:50 where they are not normally seen, e\.g\. in the [a-z-]+ of the view)( \(and \d+ more findings?\))?, judged against a thin baseline \(10 snapshots from 1 day, 1 hour of the day\)\.$/,
     );
 
     const covered = await analyse([await lensCovered(), await lensCovered()], recentAt(11, 0));

@@ -6,6 +6,7 @@
 import type { Box } from '../vision/types.js';
 import type { Finding, Track } from './types.js';
 import type { RiskWeights } from './risk.js';
+import { STATISTICAL_FINDINGS } from './baseline-evidence.js';
 
 const PLURAL: Record<string, string> = {
   person: 'people',
@@ -82,6 +83,8 @@ export interface ExplanationInput {
   hour: number;
   minute: number;
   weights: RiskWeights;
+  /** Said when the leading finding rests on the baseline's statistics and they are thin. */
+  thinBaseline?: string;
 }
 
 /** The strongest finding's sentence (plus how long its object stayed), or what was seen when nothing was unusual. */
@@ -107,5 +110,6 @@ export function explain(input: ExplanationInput): string {
   if (track && top.type !== 'unusual_dwell' && track.dwellSeconds >= 5)
     text += `; stayed ${Math.round(track.dwellSeconds)} s`;
   if (ranked.length > 1) text += ` (and ${ranked.length - 1} more finding${ranked.length > 2 ? 's' : ''})`;
+  if (input.thinBaseline && STATISTICAL_FINDINGS.has(top.type)) text += `, ${input.thinBaseline}`;
   return `${text}.`;
 }

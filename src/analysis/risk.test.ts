@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explain, place } from './explanation.js';
 import { DEFAULT_RISK_WEIGHTS, scoreRisk } from './risk.js';
+import { baselineEvidence, thinBaselineNote } from './baseline-evidence.js';
 import { trackObjects } from './tracker.js';
 import type { Finding, FrameAnalysis } from './types.js';
 
@@ -37,6 +38,46 @@ describe('risk, explanation and tracking', () => {
       scoreRisk([f('scene_change', 'x', 1), f('abnormal_time', 'person')], { ...ctx, hour: 2 }).level,
       'critical',
     );
+  });
+
+  it('a thin baseline weighs its statistical findings less and the sentence says so; tampering is not scaled', () => {
+    const stats = (snapshots: number, days: number, hoursCovered: number) => ({
+      snapshotCount: snapshots,
+      days,
+      grid: { cols: 8, rows: 6 },
+      hours: Array.from({ length: 24 }, (_, h) => (h < hoursCovered ? 1 : 0)),
+      conditions: {},
+      classes: {},
+    });
+    const thin = baselineEvidence(stats(50, 1, 1));
+    const broad = baselineEvidence(stats(500, 30, 20));
+    assert.equal(thin.confidence, 'low');
+    assert.equal(broad.confidence, 'high');
+    assert.equal(broad.weight, 1);
+    assert.ok(thin.weight < 0.7);
+    const position = [f('unusual_position', 'person', 0.8)];
+    const weak = scoreRisk(position, { ...ctx, baselineWeight: thin.weight });
+    assert.ok(weak.score < scoreRisk(position, { ...ctx, baselineWeight: broad.weight }).score);
+    assert.deepEqual(weak.factors.at(-1), { factor: 'baseline_evidence', effect: thin.weight });
+    const tamper = [f('scene_change', 'x', 1)];
+    assert.equal(
+      scoreRisk(tamper, { ...ctx, baselineWeight: thin.weight }).score,
+      scoreRisk(tamper, ctx).score,
+    );
+    const finding: Finding = {
+      ...position[0]!,
+      box: { x1: 0.1, y1: 0.7, x2: 0.2, y2: 0.95 },
+      evidence: { cellShare: 0 },
+    };
+    const text = explain({
+      findings: [finding],
+      tracks: [],
+      hour: 10,
+      minute: 0,
+      weights: DEFAULT_RISK_WEIGHTS,
+      thinBaseline: thinBaselineNote(thin),
+    });
+    assert.match(text, /, judged against a thin baseline \(50 snapshots from 1 day, 1 hour of the day\)\.$/);
   });
 
   it('explains in fixed words, naming the place and the dwell', () => {

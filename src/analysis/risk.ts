@@ -5,6 +5,7 @@
  * (incident) and the camera's false-positive history then adjust it. Weights live in config.
  */
 import type { Finding, FindingType, RiskLevel } from './types.js';
+import { STATISTICAL_FINDINGS } from './baseline-evidence.js';
 
 export interface RiskWeights {
   findings: Record<FindingType, number>;
@@ -62,6 +63,8 @@ export interface RiskContext {
   falsePositiveShare: number;
   /** The server found nothing and its model does not confirm the edge's trigger. */
   unconfirmedTrigger: boolean;
+  /** Multiplier for findings that rest on the baseline's statistics (baseline-evidence.ts); 1 = full. */
+  baselineWeight?: number;
 }
 
 export interface RiskFactor {
@@ -79,12 +82,16 @@ export function scoreRisk(
   }
   let keep = 1;
   const factors: RiskFactor[] = [];
+  const evidence = ctx.baselineWeight ?? 1;
   for (const f of findings) {
     const cls = f.label ? (w.classes[f.label] ?? w.defaultClass) : 1;
-    const c = Math.min(1, w.findings[f.type] * f.score * cls);
+    const thin = STATISTICAL_FINDINGS.has(f.type) ? evidence : 1;
+    const c = Math.min(1, w.findings[f.type] * f.score * cls * thin);
     keep *= 1 - c;
     factors.push({ factor: `${f.type}${f.label ? `:${f.label}` : ''}`, effect: Math.round(100 * c) });
   }
+  if (evidence < 1 && findings.some((f) => STATISTICAL_FINDINGS.has(f.type)))
+    factors.push({ factor: 'baseline_evidence', effect: evidence });
   let score = 100 * (1 - keep);
   const night =
     w.nightStart > w.nightEnd

@@ -76,6 +76,8 @@ export interface StaticObject {
 
 export interface BaselineStats {
   snapshotCount: number;
+  /** Distinct calendar days the snapshots were taken on (absent in baselines built before it). */
+  days?: number;
   grid: { cols: number; rows: number };
   /** Snapshots per hour of day and per condition value (the denominators for the class figures). */
   hours: number[];
@@ -195,7 +197,14 @@ export function buildBaselineStats(
     };
   }
   return {
-    stats: { snapshotCount: n, grid, hours, conditions, classes },
+    stats: {
+      snapshotCount: n,
+      days: new Set(snaps.map((s) => dayOf(s.capturedAt)).filter((d) => d !== null)).size,
+      grid,
+      hours,
+      conditions,
+      classes,
+    },
     staticObjects: staticObjects(snaps, labels, o),
   };
 }

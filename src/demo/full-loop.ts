@@ -78,6 +78,9 @@ export async function runFullLoop(o: LoopOptions): Promise<LoopResult> {
       'cameras.minNormalSnapshots': 10,
       'training.epochs': o.epochs ?? 40,
       'training.patience': o.epochs ?? 40,
+      // The demo's ten snapshots are one batch an epoch: 200 steps (~20 s here) train it well
+      // enough to trigger on the crowd; the product's 600 would triple the demo's wait.
+      'training.minSteps': 200,
       'jobs.pollIntervalMs': 50,
       'jobs.leaseMs': 3000,
     },

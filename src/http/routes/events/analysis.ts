@@ -4,7 +4,7 @@ import type { RouteDeps, TypedApp } from '../deps.js';
 
 const Report = Type.Unknown({
   description:
-    'risk {score 0-100, level, factors}, explanation, findings [{type, score, label, box, evidence}], suppressed findings, objects (tracks with frames, dwell, speed, static match), incident, related events of other cameras, edgeComparison (edge vs server CAE), models used (detector, baseline version, CAE, edge model), inputs (per-frame detections)',
+    'risk {score 0-100, level, factors}, explanation, findings [{type, score, label, box, evidence}], suppressed findings, objects (tracks with frames, dwell, speed, static match), incident, related events of other cameras, edgeComparison (edge vs server CAE), models used (detector, baseline version with its evidence: snapshots, days, hours covered, confidence and the weight given to its statistical findings, CAE, edge model), inputs (per-frame detections)',
 });
 
 export function eventAnalysisRoutes(app: TypedApp, deps: RouteDeps): void {
