@@ -78,8 +78,11 @@ export function sharpness(image: Float32Array, h: number, w: number): number {
   return sum / ((h - 2) * (w - 2));
 }
 
-/** Largest mean of z over any window x window square fully inside the map (an integral image). */
-export function localPeak(z: Float32Array, h: number, w: number, window: number): number {
+/**
+ * Mean of z over every window x window square fully inside the map (an integral image), as a
+ * (h - window + 1) x (w - window + 1) map: entry (y, x) is the square whose top-left is (y, x).
+ */
+export function windowMeans(z: Float32Array, h: number, w: number, window: number): Float32Array {
   const iw = w + 1;
   const integral = new Float64Array((h + 1) * iw);
   for (let y = 0; y < h; y++) {
@@ -89,17 +92,34 @@ export function localPeak(z: Float32Array, h: number, w: number, window: number)
       integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1]! + row;
     }
   }
-  let best = Number.NEGATIVE_INFINITY;
-  for (let y = 0; y + window <= h; y++)
-    for (let x = 0; x + window <= w; x++) {
+  const oh = h - window + 1;
+  const ow = w - window + 1;
+  const out = new Float32Array(Math.max(oh, 0) * Math.max(ow, 0));
+  for (let y = 0; y < oh; y++)
+    for (let x = 0; x < ow; x++) {
       const s =
         integral[(y + window) * iw + x + window]! -
         integral[y * iw + x + window]! -
         integral[(y + window) * iw + x]! +
         integral[y * iw + x]!;
-      best = Math.max(best, s);
+      out[y * ow + x] = s / (window * window);
     }
-  return best / (window * window);
+  return out;
+}
+
+/** Largest mean of z over any window x window square fully inside the map. */
+export function localPeak(z: Float32Array, h: number, w: number, window: number): number {
+  return windowMeans(z, h, w, window).reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
+}
+
+/** The error map standardised per pixel (before windowing). */
+export function standardise(
+  map: Float32Array,
+  cal: Pick<ScoreCalibration, 'errorMean' | 'errorInvStd'>,
+): Float32Array {
+  const z = new Float32Array(map.length);
+  for (let i = 0; i < map.length; i++) z[i] = (map[i]! - cal.errorMean[i]!) * cal.errorInvStd[i]!;
+  return z;
 }
 
 /** The standardised local error peak of one error map (before errorScale). */
@@ -107,9 +127,7 @@ export function errorPeak(
   map: Float32Array,
   cal: Pick<ScoreCalibration, 'height' | 'width' | 'errorMean' | 'errorInvStd' | 'window'>,
 ): number {
-  const z = new Float32Array(map.length);
-  for (let i = 0; i < map.length; i++) z[i] = (map[i]! - cal.errorMean[i]!) * cal.errorInvStd[i]!;
-  return localPeak(z, cal.height, cal.width, cal.window);
+  return localPeak(standardise(map, cal), cal.height, cal.width, cal.window);
 }
 
 /** The score as the exported graph computes it (for checking the export and for tests). */
