@@ -3,6 +3,7 @@
  * baselines and ingest exist). Accepted events hand their frames over in memory and are queued.
  */
 import type { BaselineService } from '../baseline/baseline-service.js';
+import type { DatasetService } from '../datasets/dataset-service.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/database.js';
 import type { EventIngestService } from '../events/event-ingest-service.js';
@@ -19,6 +20,8 @@ import { AnalysisRepository } from './analysis-repository.js';
 import { AnalysisService } from './analysis-service.js';
 import { CaeScorer } from './cae-scorer.js';
 import { FeedbackService } from './feedback-service.js';
+import { learnNormalJob } from './learn-normal-job.js';
+import { NormalFrameService } from './normal-frame-service.js';
 import { AnalysisFrameBuffer } from './frame-buffer.js';
 import { DEFAULT_REASONING } from './reasoning.js';
 import { DEFAULT_RISK_WEIGHTS, type RiskWeights } from './risk.js';
@@ -34,7 +37,7 @@ export function registerAnalysisJobs(
   metrics: ServiceMetrics,
 ) {
   const repo = new AnalysisRepository(db, events);
-  const late: { service?: AnalysisService } = {};
+  const late: { service?: AnalysisService; baselines?: BaselineService } = {};
   registry.register(
     analysisJob(
       () => late.service!,
@@ -45,11 +48,18 @@ export function registerAnalysisJobs(
         }),
     ),
   );
+  registry.register(
+    learnNormalJob(
+      () => late.baselines!,
+      () => late.service!,
+    ),
+  );
   return (
     queue: JobQueue,
     detection: DetectionService,
     baselines: BaselineService,
     ingest: EventIngestService,
+    datasets: DatasetService,
     log: Logger,
   ) => {
     const a = config.analysis;
@@ -81,7 +91,9 @@ export function registerAnalysisJobs(
       detectorKey: detectorKey(detectorSpec(config.vision)),
     });
     late.service = service;
+    late.baselines = baselines;
     const feedback = new FeedbackService(repo, service, { suppressionDays: a.suppressionDays });
+    const normalFrames = new NormalFrameService(service, datasets, queue);
     if (a.enabled) {
       ingest.onAccepted(async (e) => {
         for (const dropped of frames.put(e.eventId, { frames: e.frames, conditions: e.conditions })) {
@@ -91,6 +103,6 @@ export function registerAnalysisJobs(
         await queue.enqueue(ANALYSIS_JOB, { eventId: e.eventId }, { dedupeKey: `analyze:${e.eventId}` });
       });
     }
-    return { service, feedback, cae, repository: repo, close: () => cae.close() };
+    return { service, feedback, normalFrames, cae, repository: repo, close: () => cae.close() };
   };
 }

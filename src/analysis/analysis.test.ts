@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { Decrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
 import { testService } from '../test-support/service.js';
 import { enrolledTestEdge } from '../test-support/edge.js';
@@ -16,12 +16,15 @@ import {
   type SceneKit,
 } from '../test-support/scenes.js';
 import type { EventReport } from './analysis-service.js';
+import { ApiClient } from '../cli/api-client.js';
+import { teachNormal } from '../cli/teach-normal.js';
 
 describe('event analysis against the baseline of a real camera', () => {
   let svc: Awaited<ReturnType<typeof testService>>;
   let edge: Awaited<ReturnType<typeof enrolledTestEdge>>;
   let kit: SceneKit;
   let n = 0;
+  let ownerIdentity = '';
   const auth = () => ({ authorization: `Bearer ${svc.adminToken}` });
 
   async function analyse(
@@ -61,7 +64,8 @@ describe('event analysis against the baseline of a real camera', () => {
   const types = (r: EventReport) => r.findings.map((f) => f.type).sort();
 
   before(async () => {
-    const owner = await identityToRecipient(await generateIdentity());
+    ownerIdentity = await generateIdentity();
+    const owner = await identityToRecipient(ownerIdentity);
     svc = await testService({
       'edgeApi.port': 0,
       'archive.recipients': [owner],
@@ -297,5 +301,59 @@ describe('event analysis against the baseline of a real camera', () => {
     const third = await analyse([await busOnLawn(kit, kit.frames[3]!)], at + 60_000);
     assert.equal(third.incident?.events, 3);
     assert.ok(third.risk.factors.some((f) => f.factor === 'burst'));
+  });
+
+  it('a false positive teaches the camera: the decrypted frame becomes a normal snapshot and the re-score drops the finding', async () => {
+    const gardener = await analyse([await personOnLawn(kit, kit.frames[5]!)], recentAt(10, 30));
+    assert.deepEqual(types(gardener), ['unusual_position']);
+    const sealed = await svc.service.http.inject({
+      url: `/api/v1/events/${gardener.id}/snapshots/0`,
+      headers: auth(),
+    });
+    assert.equal(sealed.statusCode, 200);
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(ownerIdentity);
+    const frame = Buffer.from(await decrypter.decrypt(sealed.rawPayload));
+    const send = (body: Buffer | string, type = 'image/jpeg', index = 0) =>
+      svc.service.http.inject({
+        method: 'POST',
+        url: `/api/v1/events/${gardener.id}/snapshots/${index}/normal`,
+        headers: { ...auth(), 'content-type': type },
+        payload: body,
+      });
+    const datasetId = (await svc.service.ml.datasets.defaultDataset('cam-a')).id;
+    const normalBefore = (await svc.service.ml.datasets.snapshots(datasetId, 'normal')).length;
+
+    // Another picture, a missing frame, a wrong body: refused, nothing stored.
+    const other = await send(kit.frames[4]!);
+    assert.equal(other.statusCode, 400, other.body);
+    assert.match(other.json().error.message, /is not frame 0 of event/);
+    assert.equal((await send(frame, 'image/jpeg', 3)).statusCode, 404);
+    assert.equal((await send('{}', 'application/json')).statusCode, 415);
+    assert.equal((await svc.service.ml.datasets.snapshots(datasetId, 'normal')).length, normalBefore);
+
+    // The owner's CLI: fetch the ciphertext, decrypt locally, send it back, follow the re-score.
+    const address = await svc.service.http.listen({ host: '127.0.0.1', port: 0 });
+    const lines: string[] = [];
+    const after = await teachNormal(
+      new ApiClient(address, svc.adminToken),
+      { eventId: gardener.id, frames: [0], identities: [ownerIdentity], follow: true, pollMs: 50 },
+      (line) => lines.push(line),
+    );
+    const taughtId = /normal snapshot (\S+) \(accepted\)/.exec(lines[0]!)?.[1];
+    assert.ok(taughtId, lines.join('\n'));
+    assert.match(lines.join('\n'), /before: \w+ \(\d+\): unusual_position\/person\n/);
+    assert.deepEqual(after?.findings, [], lines.join('\n'));
+    assert.equal(after?.riskScore, 0);
+    assert.match(lines.join('\n'), /baseline v[2-9]/);
+    const stored = await svc.service.ml.datasets.snapshots(datasetId, 'normal');
+    assert.equal(stored.length, normalBefore + 1);
+    assert.ok(stored.some((s) => s.id === taughtId));
+    const report = (
+      await svc.service.http.inject({ url: `/api/v1/events/${gardener.id}/report`, headers: auth() })
+    ).json();
+    assert.deepEqual(report.findings, []);
+    // Sending it again stores nothing new.
+    assert.equal((await send(frame)).json().status, 'duplicate');
   });
 });

@@ -223,6 +223,7 @@ export async function composeService(
       vision,
       baseline,
       ingestService,
+      ml.datasets,
       log.child({ component: 'analysis' }),
     );
     const models = buildModels(edges, scheduler, health);

@@ -49,7 +49,25 @@ export class ApiClient {
     return json as T;
   }
 
-  upload<T>(path: string, body: Readable, contentType: string): Promise<T> {
+  /** The raw bytes of `path` (an encrypted snapshot or clip). */
+  async download(path: string): Promise<Buffer> {
+    const res = await fetch(new URL(path, this.baseUrl), {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) {
+      let e: { code: string; message: string } | undefined;
+      try {
+        e = (JSON.parse(bytes.toString('utf8')) as { error?: typeof e }).error;
+      } catch {
+        // not an API error body
+      }
+      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`);
+    }
+    return bytes;
+  }
+
+  upload<T>(path: string, body: Readable | Buffer, contentType: string): Promise<T> {
     return this.request<T>('POST', path, body, contentType);
   }
 

@@ -6,6 +6,7 @@ import { bootstrapTokenCommand, edgeCommand } from './commands/edges.js';
 import { migrateCommand } from './commands/migrate.js';
 import { datasetCommand, trainCommand } from './commands/ml.js';
 import { deployCommands } from './commands/deploy.js';
+import { eventCommand } from './commands/events.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 
@@ -30,6 +31,7 @@ tokenCommand(program);
 datasetCommand(program);
 trainCommand(program);
 deployCommands(program);
+eventCommand(program);
 bootstrapTokenCommand(program);
 edgeCommand(program);
 configCommand(program);

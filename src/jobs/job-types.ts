@@ -9,5 +9,6 @@ export const DECLARED_JOB_TYPES: readonly string[] = [
   'training.run',
   'baseline.build',
   'events.analyze',
+  'events.learn-normal-frame',
   'deployments.advance',
 ];

@@ -34,6 +34,7 @@ import { deleteEventRoute } from './events/delete.js';
 import { getEventRoute } from './events/get.js';
 import { listEventsRoute } from './events/list.js';
 import { eventSnapshotRoute } from './events/snapshot.js';
+import { learnNormalFrameRoute } from './events/learn-normal.js';
 import { healthzRoute } from './health/healthz.js';
 import { metricsRoute } from './health/metrics.js';
 import { readyzRoute } from './health/readyz.js';
@@ -62,6 +63,7 @@ const ROUTES = [
   detectRoute,
   cameraBaselineRoutes,
   eventAnalysisRoutes,
+  learnNormalFrameRoute,
   modelCatalogRoutes,
   deploymentRoutes,
   healthzRoute,

@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../../errors/app-error.js';
 import { responses } from '../../schemas.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 import { drawDetections } from '../../../vision/draw.js';
-
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+import { acceptImageBodies, IMAGE_BODY_LIMIT, imageBody } from '../../image-body.js';
 
 const Box = Type.Object({ x1: Type.Number(), y1: Type.Number(), x2: Type.Number(), y2: Type.Number() });
 export const DetectionView = Type.Object({
@@ -15,18 +13,12 @@ export const DetectionView = Type.Object({
 });
 
 export function detectRoute(app: TypedApp, deps: RouteDeps): void {
-  for (const type of IMAGE_TYPES) {
-    if (!app.hasContentTypeParser(type)) {
-      app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) =>
-        done(null, body),
-      );
-    }
-  }
+  acceptImageBodies(app);
   app.post(
     '/api/v1/detect',
     {
       config: { auth: 'admin' },
-      bodyLimit: 20 * 1024 * 1024,
+      bodyLimit: IMAGE_BODY_LIMIT,
       schema: {
         tags: ['vision'],
         summary:
@@ -53,10 +45,7 @@ export function detectRoute(app: TypedApp, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      if (!IMAGE_TYPES.includes(String(request.headers['content-type']).split(';')[0]!)) {
-        throw new AppError('unsupported_media_type', `send the image as ${IMAGE_TYPES.join(', ')}`);
-      }
-      const image = request.body as Buffer;
+      const image = imageBody(request);
       const result = await deps.vision.detect({
         image,
         ...(request.query.minScore !== undefined
