@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Region, type Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
+import { cutout } from '../../src/test-support/cutout.js';
 
 export interface Scenario {
   group: string;
@@ -19,22 +20,6 @@ export interface Scenario {
 const W = 768;
 const H = 576;
 const jpeg = (s: Sharp) => s.jpeg({ quality: 85 }).toBuffer();
-
-/** A cut-out with an elliptical, feathered alpha: pasted, it has no rectangular seam. */
-async function cutout(file: string, crop: Region, height: number): Promise<Buffer> {
-  const img = sharp(file).extract(crop);
-  const width = Math.round((crop.width / crop.height) * height);
-  const mask = Buffer.from(
-    `<svg width="${width}" height="${height}"><defs><radialGradient id="g"><stop offset="70%" stop-color="#fff"/><stop offset="100%" stop-color="#000"/></radialGradient></defs><ellipse cx="${width / 2}" cy="${height / 2}" rx="${width / 2}" ry="${height / 2}" fill="url(#g)"/></svg>`,
-  );
-  const alpha = await sharp(mask).greyscale().raw().toBuffer();
-  return img
-    .resize(width, height, { fit: 'fill' })
-    .removeAlpha()
-    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
-    .png()
-    .toBuffer();
-}
 
 export interface Cutouts {
   person: Buffer;

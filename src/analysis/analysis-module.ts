@@ -13,7 +13,7 @@ import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { DetectionService } from '../vision/detection-service.js';
-import { detectorKey, detectorSpec } from '../vision/detector-factory.js';
+import { cameraDetection } from '../vision/detector-factory.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { ANALYSIS_JOB, analysisJob } from './analysis-job.js';
 import { AnalysisRepository } from './analysis-repository.js';
@@ -88,7 +88,7 @@ export function registerAnalysisJobs(
       weights,
       incidentWindowMs: a.incidentWindowSeconds * 1000,
       relatedWindowMs: a.relatedWindowSeconds * 1000,
-      detectorKey: detectorKey(detectorSpec(config.vision)),
+      detector: cameraDetection(config.vision),
     });
     late.service = service;
     late.baselines = baselines;

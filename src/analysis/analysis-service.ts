@@ -7,6 +7,7 @@
 import { AppError } from '../errors/app-error.js';
 import type { BaselineService, BaselineView } from '../baseline/baseline-service.js';
 import type { DetectionService } from '../vision/detection-service.js';
+import type { CameraDetection } from '../vision/detector-factory.js';
 import type { AnalysisRepository } from './analysis-repository.js';
 import type { CaeScorer } from './cae-scorer.js';
 import { explain } from './explanation.js';
@@ -23,7 +24,7 @@ export interface AnalysisSettings {
   weights: RiskWeights;
   incidentWindowMs: number;
   relatedWindowMs: number;
-  detectorKey: string;
+  detector: CameraDetection;
 }
 
 /** What rescoring needs, stored in the report (detections, not pixels). */
@@ -96,7 +97,10 @@ export class AnalysisService {
     const frames: FrameAnalysis[] = await Promise.all(
       buffered.frames.map(async (f, index) => {
         const [det, light] = await Promise.all([
-          this.detection.detect({ image: f.image }),
+          this.detection.detect({
+            image: f.image,
+            smallObjectSide: this.settings.detector.smallObjectSide(event.camera_id),
+          }),
           frameFeatures(f.image),
         ]);
         return {
@@ -245,7 +249,7 @@ export class AnalysisService {
             : null,
       },
       models: {
-        detector: this.settings.detectorKey,
+        detector: this.settings.detector.key(event.camera_id),
         baseline:
           baseline && evidence
             ? { version: baseline.version, snapshotCount: baseline.snapshotCount, evidence }

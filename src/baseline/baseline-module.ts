@@ -10,7 +10,7 @@ import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { DetectionService } from '../vision/detection-service.js';
-import { detectorKey, detectorSpec } from '../vision/detector-factory.js';
+import { cameraDetection } from '../vision/detector-factory.js';
 import { baselineJob } from './baseline-job.js';
 import { BaselineRepository } from './baseline-repository.js';
 import { BaselineService } from './baseline-service.js';
@@ -29,7 +29,7 @@ export function registerBaselineJobs(config: Config, db: Db, blobs: BlobStore, r
       new BaselineRepository(db),
       blobs,
       detection,
-      detectorKey(detectorSpec(config.vision)),
+      cameraDetection(config.vision),
       {
         gridCols: b.gridCols,
         gridRows: b.gridRows,
@@ -45,6 +45,13 @@ export function registerBaselineJobs(config: Config, db: Db, blobs: BlobStore, r
           .requestBuild(cameraId, 'incremental')
           .catch((err) => log.warn({ err, cameraId }, 'baseline update could not be queued'));
       });
+      service
+        .rebuildStale()
+        .then((cameras) => {
+          if (cameras.length)
+            log.info({ cameras }, 'baselines built by another detector or input size: rebuilding');
+        })
+        .catch((err) => log.warn({ err }, 'stale baselines could not be queued'));
     }
     return service;
   };

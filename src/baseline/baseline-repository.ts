@@ -78,6 +78,24 @@ export class BaselineRepository {
       .executeTakeFirst();
   }
 
+  /** Each camera's newest baseline: which detector built it. */
+  async latestDetectors(): Promise<{ cameraId: string; detector: string }[]> {
+    const rows = await this.db
+      .selectFrom('baselines as b')
+      .select(['b.camera_id', 'b.detector'])
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'b.version',
+          '=',
+          selectFrom('baselines as n')
+            .select((e) => e.fn.max('n.version').as('v'))
+            .whereRef('n.camera_id', '=', 'b.camera_id'),
+        ),
+      )
+      .execute();
+    return rows.map((r) => ({ cameraId: r.camera_id, detector: r.detector }));
+  }
+
   byVersion(cameraId: string, version: number): Promise<BaselineRow | undefined> {
     return this.db
       .selectFrom('baselines')

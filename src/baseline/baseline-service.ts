@@ -11,6 +11,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { DATASETS_BUCKET } from '../datasets/dataset-service.js';
 import { readBlob } from '../storage/read-blob.js';
 import type { DetectionService } from '../vision/detection-service.js';
+import type { CameraDetection } from '../vision/detector-factory.js';
 import { frameFeatures } from '../vision/frame-features.js';
 import { buildSceneReference } from './scene-reference.js';
 import type { Detection } from '../vision/types.js';
@@ -46,7 +47,7 @@ export class BaselineService {
     private readonly repo: BaselineRepository,
     private readonly blobs: BlobStore,
     private readonly detection: DetectionService,
-    private readonly detectorKey: string,
+    private readonly detector: CameraDetection,
     private readonly options: BaselineOptions,
     private readonly queue: JobQueue,
     private readonly now: () => number = Date.now,
@@ -62,6 +63,19 @@ export class BaselineService {
     return job;
   }
 
+  /**
+   * Queues a rebuild for every camera whose newest baseline another detector, model version or
+   * input size built: comparing today's detections with those would find differences of the
+   * detector, not of the scene. Returns the cameras queued.
+   */
+  async rebuildStale(): Promise<string[]> {
+    const stale = (await this.repo.latestDetectors()).filter(
+      (b) => b.detector !== this.detector.key(b.cameraId),
+    );
+    for (const b of stale) await this.requestBuild(b.cameraId, 'incremental');
+    return stale.map((b) => b.cameraId);
+  }
+
   async build(
     cameraId: string,
     mode: 'full' | 'incremental',
@@ -74,11 +88,13 @@ export class BaselineService {
         'not_enough_data',
         `camera ${cameraId} has no normal snapshots to build a baseline from`,
       );
+    const detectorKey = this.detector.key(cameraId);
+    const smallObjectSide = this.detector.smallObjectSide(cameraId);
     const cached =
       mode === 'incremental'
         ? await this.repo.detections(
             snapshots.map((s) => s.id),
-            this.detectorKey,
+            detectorKey,
           )
         : new Map<string, Detection[]>();
     const todo = snapshots.filter((s) => !cached.has(s.id));
@@ -91,9 +107,10 @@ export class BaselineService {
         todo.slice(i, i + concurrency).map(async (s) => {
           const result = await this.detection.detect({
             image: await readBlob(this.blobs, DATASETS_BUCKET, s.blobKey),
+            smallObjectSide,
           });
           cached.set(s.id, result.detections);
-          await this.repo.saveDetections(s.id, this.detectorKey, result.detections, this.now());
+          await this.repo.saveDetections(s.id, detectorKey, result.detections, this.now());
           progress(++done, todo.length);
         }),
       );
@@ -119,7 +136,7 @@ export class BaselineService {
     const version = await this.repo.insertNext({
       id: newId(),
       camera_id: cameraId,
-      detector: this.detectorKey,
+      detector: detectorKey,
       snapshot_count: snapshots.length,
       stats: JSON.stringify(stats),
       static_objects: JSON.stringify(staticObjects),

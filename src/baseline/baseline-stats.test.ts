@@ -96,4 +96,20 @@ describe('baseline statistics', () => {
       'the same spot on four days: a figure that belongs there',
     );
   });
+
+  it('a fixture the detector names differently from frame to frame is one static object, named by its fixed class', () => {
+    const post: [string, number, number, number, number] = ['fire hydrant', 40, 30, 43, 36];
+    const names = ['fire hydrant', 'person', 'fire hydrant', 'person', 'sports ball', 'person'];
+    const snaps = names.map((label, i) =>
+      snap(`s${i}`, [[label, ...(post.slice(1) as [number, number, number, number])]]),
+    );
+    const statics = buildBaselineStats(snaps).staticObjects;
+    assert.equal(statics.length, 1);
+    assert.equal(statics[0]!.label, 'fire hydrant');
+    assert.deepEqual(statics[0]!.labels, ['person', 'fire hydrant', 'sports ball']);
+    assert.equal(statics[0]!.presence, 1);
+    // Only ever people at one spot (on one day): still not part of the scene.
+    const people = names.map((_, i) => snap(`p${i}`, [['person', 40, 30, 43, 36]]));
+    assert.deepEqual(buildBaselineStats(people).staticObjects, []);
+  });
 });

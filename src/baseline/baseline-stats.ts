@@ -68,6 +68,8 @@ export interface ClassStats {
 
 export interface StaticObject {
   label: string;
+  /** Every name the detector gave it, most frequent first, when it gave more than one. */
+  labels?: string[];
   /** Median box, as shares of the image (x1, y1, x2, y2 in 0..1). */
   box: Box;
   presence: number;
@@ -231,38 +233,68 @@ const MOBILE_CLASSES = new Set([
 
 const dayOf = (ms: number | null) => (ms === null ? null : new Date(ms).toDateString());
 
-/** Clusters each class's boxes across snapshots by IoU; clusters seen in most snapshots are static. */
+interface Cluster {
+  boxes: Box[];
+  snapshots: Set<string>;
+  anchor: Box;
+  labels: Map<string, number>;
+}
+
+/** Clusters the chosen detections' boxes across snapshots by IoU (one box per cluster per snapshot). */
+function clusterBoxes(
+  snaps: SnapshotDetections[],
+  pick: (d: Detection) => boolean,
+  minIou: number,
+): Cluster[] {
+  const clusters: Cluster[] = [];
+  for (const s of snaps) {
+    const used = new Set<number>();
+    const dets = s.detections.filter(pick).sort((a, b) => b.score - a.score);
+    for (const d of dets) {
+      const box = normalise(d.box, s.width, s.height);
+      let best = -1;
+      let bestIou = minIou;
+      clusters.forEach((c, i) => {
+        if (used.has(i)) return;
+        const v = iou(c.anchor, box);
+        if (v >= bestIou) {
+          bestIou = v;
+          best = i;
+        }
+      });
+      if (best < 0) {
+        clusters.push({ boxes: [box], snapshots: new Set([s.snapshotId]), anchor: box, labels: new Map() });
+        best = clusters.length - 1;
+      } else {
+        clusters[best]!.boxes.push(box);
+        clusters[best]!.snapshots.add(s.snapshotId);
+      }
+      used.add(best);
+      const c = clusters[best]!;
+      c.labels.set(d.label, (c.labels.get(d.label) ?? 0) + 1);
+    }
+  }
+  return clusters;
+}
+
+const medianBox = (boxes: Box[]): Box => ({
+  x1: median(boxes.map((b) => b.x1)),
+  y1: median(boxes.map((b) => b.y1)),
+  x2: median(boxes.map((b) => b.x2)),
+  y2: median(boxes.map((b) => b.y2)),
+});
+
+/**
+ * Clusters each class's boxes across snapshots by IoU; clusters seen in most snapshots are static.
+ * Then the same across classes for what stays: a small fixture the detector names differently
+ * from frame to frame (a post: fire hydrant, person, sports ball) is one thing that is always
+ * there, named by its most frequent fixed class. Such an object carries all its `labels`; it keeps a relabelled detection from
+ * being a new object, but is never reported missing (no one name says what to look for).
+ */
 function staticObjects(snaps: SnapshotDetections[], labels: string[], o: BaselineOptions): StaticObject[] {
   const out: StaticObject[] = [];
   for (const label of labels) {
-    const clusters: { boxes: Box[]; snapshots: Set<string>; anchor: Box }[] = [];
-    for (const s of snaps) {
-      const used = new Set<number>();
-      const dets = s.detections.filter((d) => d.label === label).sort((a, b) => b.score - a.score);
-      for (const d of dets) {
-        const box = normalise(d.box, s.width, s.height);
-        let best = -1;
-        let bestIou = o.staticIou;
-        clusters.forEach((c, i) => {
-          if (used.has(i)) return;
-          const v = iou(c.anchor, box);
-          if (v >= bestIou) {
-            bestIou = v;
-            best = i;
-          }
-        });
-        if (best < 0) {
-          clusters.push({ boxes: [box], snapshots: new Set([s.snapshotId]), anchor: box });
-          used.add(clusters.length - 1);
-        } else {
-          const c = clusters[best]!;
-          c.boxes.push(box);
-          c.snapshots.add(s.snapshotId);
-          used.add(best);
-        }
-      }
-    }
-    for (const c of clusters) {
+    for (const c of clusterBoxes(snaps, (d) => d.label === label, o.staticIou)) {
       const presence = c.snapshots.size / snaps.length;
       if (presence < o.staticPresence) continue;
       if (MOBILE_CLASSES.has(label)) {
@@ -272,18 +304,31 @@ function staticObjects(snaps: SnapshotDetections[], labels: string[], o: Baselin
         days.delete(null);
         if (days.size < 2) continue;
       }
-      out.push({
-        label,
-        presence,
-        snapshots: c.snapshots.size,
-        box: {
-          x1: median(c.boxes.map((b) => b.x1)),
-          y1: median(c.boxes.map((b) => b.y1)),
-          x2: median(c.boxes.map((b) => b.x2)),
-          y2: median(c.boxes.map((b) => b.y2)),
-        },
-      });
+      out.push({ label, presence, snapshots: c.snapshots.size, box: medianBox(c.boxes) });
     }
+  }
+  const known = out.map((s) => s.box);
+  const rest = (d: Detection, s: SnapshotDetections) =>
+    !known.some((k) => iou(k, normalise(d.box, s.width, s.height)) >= o.staticIou);
+  const mixed = clusterBoxes(
+    snaps.map((s) => ({ ...s, detections: s.detections.filter((d) => rest(d, s)) })),
+    () => true,
+    o.staticIou,
+  );
+  for (const c of mixed) {
+    const presence = c.snapshots.size / snaps.length;
+    const names = [...c.labels.entries()].sort((a, b) => b[1] - a[1]).map(([l]) => l);
+    // Something that is sometimes a person and sometimes a hydrant at one spot is the hydrant;
+    // something only ever called people or animals stays mobile (people never become static).
+    const fixed = names.filter((l) => !MOBILE_CLASSES.has(l));
+    if (presence < o.staticPresence || names.length < 2 || fixed.length === 0) continue;
+    out.push({
+      label: fixed[0]!,
+      labels: names,
+      presence,
+      snapshots: c.snapshots.size,
+      box: medianBox(c.boxes),
+    });
   }
   return out.sort((a, b) => b.presence - a.presence || a.label.localeCompare(b.label));
 }

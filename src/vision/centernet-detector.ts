@@ -1,8 +1,9 @@
 /**
  * The default detector: CenterNet (MobileNetV3, COCO 80 classes) shipped as a TF.js graph model in
- * the npm package @vladmandic/human (MIT), run on the tfjs wasm backend. Input [1,512,512,3]
- * float32 RGB 0..255 (no scaling), stretched; `tower_0/detections` gives [1,100,6] rows
- * [x1,y1,x2,y2,score,class] in 512 space.
+ * the npm package @vladmandic/human (MIT), run on the tfjs wasm backend. Input [1,H,W,3] float32
+ * RGB 0..255 (no scaling); `tower_0/detections` gives [1,100,6] rows [x1,y1,x2,y2,score,class] in
+ * input pixels. The package's graph is fixed at 512x512; centernet-graph.ts rewrites it for the
+ * small-object pass at a higher resolution, one graph per input size.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,9 +12,11 @@ import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { loadTf } from '../ml/tfjs-wasm.js';
 import { COCO_LABELS } from './coco-labels.js';
+import { inputFor, MODEL_INPUT, resizedGraph, smallObjectsOnlyIn } from './centernet-graph.js';
 import type { DecodedImage, Detection, Detector } from './types.js';
 
-const INPUT = 512;
+/** Graphs kept per input size; cameras of one site rarely use more than two. */
+const MAX_GRAPHS = 4;
 
 export function centernetModelPath(): string {
   // The package's exports map hides package.json; resolve its entry point and walk up to its root.
@@ -34,9 +37,12 @@ export function centernetVersion(): string {
 }
 
 export class CenterNetDetector implements Detector {
+  private readonly graphs = new Map<string, Promise<tfTypes.GraphModel>>();
+
   private constructor(
     private readonly tf: typeof tfTypes,
-    private readonly model: tfTypes.GraphModel,
+    private readonly json: tfTypes.io.ModelJSON,
+    private readonly weights: Buffer,
     readonly info: { name: string; version: string },
   ) {}
 
@@ -44,32 +50,61 @@ export class CenterNetDetector implements Detector {
     const tf = await loadTf();
     const json = JSON.parse(await readFile(modelJson, 'utf8')) as tfTypes.io.ModelJSON;
     const dir = path.dirname(modelJson);
-    const manifest = json.weightsManifest;
     const buffers = await Promise.all(
-      manifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))),
+      json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))),
     );
-    const weights = Buffer.concat(buffers);
-    const model = await tf.loadGraphModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: manifest.flatMap((group) => group.weights),
-        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
-      }),
-    );
-    return new CenterNetDetector(tf, model, { name: 'centernet', version: centernetVersion() });
+    const detector = new CenterNetDetector(tf, json, Buffer.concat(buffers), {
+      name: 'centernet',
+      version: centernetVersion(),
+    });
+    await detector.graph(MODEL_INPUT, MODEL_INPUT); // fail at load, not on the first frame
+    return detector;
   }
 
-  async candidates(image: DecodedImage): Promise<Detection[]> {
+  private graph(width: number, height: number): Promise<tfTypes.GraphModel> {
+    const key = `${width}x${height}`;
+    let graph = this.graphs.get(key);
+    if (!graph) {
+      if (this.graphs.size >= MAX_GRAPHS) {
+        const [oldest, evicted] = this.graphs.entries().next().value!;
+        this.graphs.delete(oldest);
+        void evicted.then((m) => m.dispose());
+      }
+      graph = this.tf.loadGraphModel(
+        this.tf.io.fromMemory(resizedGraph(this.json, this.weights, width, height)),
+      );
+      this.graphs.set(key, graph);
+    }
+    return graph;
+  }
+
+  /**
+   * The model's own 512x512 view of the whole frame (stretched, as it was trained), plus, with
+   * `smallObjectSide`, a second pass at that resolution (the frame's aspect kept) that adds only
+   * the small objects the first pass did not see.
+   */
+  async candidates(image: DecodedImage, options: { smallObjectSide?: number } = {}): Promise<Detection[]> {
+    const whole = await this.pass(image, { width: MODEL_INPUT, height: MODEL_INPUT });
+    const side = options.smallObjectSide ?? 0;
+    if (side <= MODEL_INPUT) return whole;
+    const fine = await this.pass(image, inputFor(image.width, image.height, side));
+    return [...whole, ...smallObjectsOnlyIn(fine, whole, image.height)];
+  }
+
+  private async pass(image: DecodedImage, input: { width: number; height: number }): Promise<Detection[]> {
     const tf = this.tf;
+    const model = await this.graph(input.width, input.height);
     const out = tf.tidy(() => {
       const x = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32').toFloat();
-      const resized = tf.image.resizeBilinear(x as tfTypes.Tensor3D, [INPUT, INPUT]).expandDims(0);
-      return this.model.execute(resized, 'tower_0/detections') as tfTypes.Tensor;
+      const resized = tf.image
+        .resizeBilinear(x as tfTypes.Tensor3D, [input.height, input.width])
+        .expandDims(0);
+      return model.execute(resized, 'tower_0/detections') as tfTypes.Tensor;
     });
     const rows = (await out.array()) as number[][][];
     out.dispose();
-    const sx = image.width / INPUT;
-    const sy = image.height / INPUT;
+    const sx = image.width / input.width;
+    const sy = image.height / input.height;
     const dets: Detection[] = [];
     for (const [x1, y1, x2, y2, score, cls] of rows[0]!) {
       const classId = Math.round(cls!);
@@ -86,6 +121,7 @@ export class CenterNetDetector implements Detector {
   }
 
   async dispose(): Promise<void> {
-    this.model.dispose();
+    for (const graph of this.graphs.values()) (await graph).dispose();
+    this.graphs.clear();
   }
 }

@@ -6,6 +6,8 @@ export interface DetectRequest {
   image: Uint8Array;
   /** Per-request filter changes (e.g. a lower threshold to look at a camera's view). */
   filters?: Partial<DetectionFilters>;
+  /** The network input's longer side for this image (per camera); the detector's default if absent. */
+  smallObjectSide?: number;
 }
 
 export interface DetectResult {
@@ -21,10 +23,14 @@ export async function runDetection(
   detector: Detector,
   filters: DetectionFilters,
   req: DetectRequest,
+  defaultSmallObjectSide?: number,
 ): Promise<DetectResult> {
   const image = await decodeImage(req.image);
   const t0 = performance.now();
-  const candidates = await detector.candidates(image);
+  const candidates = await detector.candidates(image, {
+    ...(defaultSmallObjectSide !== undefined ? { smallObjectSide: defaultSmallObjectSide } : {}),
+    ...(req.smallObjectSide !== undefined ? { smallObjectSide: req.smallObjectSide } : {}),
+  });
   const inferenceMs = performance.now() - t0;
   const detections = filterDetections(candidates, image.width, image.height, { ...filters, ...req.filters });
   return { detector: detector.info, width: image.width, height: image.height, detections, inferenceMs };

@@ -12,12 +12,15 @@ export interface DetectorSpec {
   detector: 'centernet' | 'yolo';
   yoloModelPath?: string;
   filters: DetectionFilters;
+  /** The network input's longer side when a request names none. */
+  smallObjectSide: number;
 }
 
 export function detectorSpec(v: VisionConfig): DetectorSpec {
   return {
     detector: v.detector,
     ...(v.yoloModelPath ? { yoloModelPath: v.yoloModelPath } : {}),
+    smallObjectSide: v.smallObjectSide,
     filters: {
       ...DEFAULT_FILTERS,
       minScore: v.minScore,
@@ -43,10 +46,23 @@ export function createDetector(spec: DetectorSpec): Promise<Detector> {
 }
 
 /**
- * A stable name for the configured detector and model version ("centernet@mb3-centernet@human-3.3.6",
- * "yolo:yolov8n@onnx"): stored with detections and baselines so a model change is noticed.
+ * A stable name for the configured detector, model version and input
+ * ("centernet@mb3-centernet@human-3.3.6+small768", "yolo:yolov8n@onnx"): stored with detections and
+ * baselines, so a change of model or input size is noticed and the baseline rebuilt with it.
  */
-export function detectorKey(spec: DetectorSpec): string {
+export function detectorKey(spec: DetectorSpec, smallObjectSide = spec.smallObjectSide): string {
   if (spec.detector === 'yolo') return `yolo:${path.basename(spec.yoloModelPath!, '.onnx')}@onnx`;
-  return `centernet@${centernetVersion()}`;
+  return `centernet@${centernetVersion()}${smallObjectSide > 0 ? `+small${smallObjectSide}` : ''}`;
+}
+
+/** How each camera's frames and snapshots are detected: its input side and the key stored with them. */
+export interface CameraDetection {
+  smallObjectSide(cameraId: string): number;
+  key(cameraId: string): string;
+}
+
+export function cameraDetection(v: VisionConfig): CameraDetection {
+  const spec = detectorSpec(v);
+  const smallObjectSide = (cameraId: string) => v.cameraSmallObjectSide[cameraId] ?? v.smallObjectSide;
+  return { smallObjectSide, key: (cameraId) => detectorKey(spec, smallObjectSide(cameraId)) };
 }

@@ -14,5 +14,5 @@ let detector: Promise<Detector> | undefined;
 
 serveWorkerTasks({
   detect: async (req: DetectRequest) =>
-    runDetection(await (detector ??= createDetector(spec)), spec.filters, req),
+    runDetection(await (detector ??= createDetector(spec)), spec.filters, req, spec.smallObjectSide),
 });

@@ -29,6 +29,10 @@ export interface DetectorInfo {
 /** Raw candidates from a model, before filters and NMS. */
 export interface Detector {
   readonly info: DetectorInfo;
-  candidates(image: DecodedImage): Promise<Detection[]>;
+  /**
+   * `smallObjectSide`: the longer side of the network's input, the aspect kept (detectors with a fixed
+   * input, like a user's YOLO export, ignore it).
+   */
+  candidates(image: DecodedImage, options?: { smallObjectSide?: number }): Promise<Detection[]>;
   dispose(): Promise<void>;
 }

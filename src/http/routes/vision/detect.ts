@@ -30,6 +30,15 @@ export function detectRoute(app: TypedApp, deps: RouteDeps): void {
             minScore: Type.Optional(
               Type.Number({ minimum: 0, maximum: 1, description: 'override the configured threshold' }),
             ),
+            smallObjectSide: Type.Optional(
+              Type.Integer({
+                minimum: 0,
+                maximum: 2048,
+                multipleOf: 32,
+                description:
+                  'the small-object pass (vision.smallObjectSide by default; 0 = off): try what a camera needs',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -48,6 +57,9 @@ export function detectRoute(app: TypedApp, deps: RouteDeps): void {
       const image = imageBody(request);
       const result = await deps.vision.detect({
         image,
+        ...(request.query.smallObjectSide !== undefined
+          ? { smallObjectSide: request.query.smallObjectSide }
+          : {}),
         ...(request.query.minScore !== undefined
           ? { filters: { minScore: request.query.minScore, classMinScore: {} } }
           : {}),
