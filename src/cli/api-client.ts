@@ -15,6 +15,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The API's error (its code and message) from a failed response's parsed body. */
+function errorOf(status: number, json: unknown): ApiError {
+  const e = (json as { error?: { code: string; message: string } } | undefined)?.error;
+  return new ApiError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`);
+}
+
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -42,10 +48,7 @@ export class ApiClient {
     } as RequestInit);
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!res.ok) {
-      const e = (json as { error?: { code: string; message: string } } | undefined)?.error;
-      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`);
-    }
+    if (!res.ok) throw errorOf(res.status, json);
     return json as T;
   }
 
@@ -56,13 +59,13 @@ export class ApiClient {
     });
     const bytes = Buffer.from(await res.arrayBuffer());
     if (!res.ok) {
-      let e: { code: string; message: string } | undefined;
+      let json: unknown;
       try {
-        e = (JSON.parse(bytes.toString('utf8')) as { error?: typeof e }).error;
+        json = JSON.parse(bytes.toString('utf8'));
       } catch {
         // not an API error body
       }
-      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`);
+      throw errorOf(res.status, json);
     }
     return bytes;
   }
