@@ -1,8 +1,9 @@
 /**
  * A process kill during ingest loses no acknowledged event: the service runs as a child process,
- * edges upload events concurrently, the service is SIGKILLed mid-stream and restarted on the same
- * data directory. Every event the edges got an acknowledgement for must exist with all its objects,
- * and the archive must complete after the restart.
+ * edges upload events concurrently, the service is SIGKILLed at a random point of the burst and
+ * restarted on the same data directory, several times. Every event the edges got an
+ * acknowledgement for must exist with all its objects, the archive must complete, and every one
+ * must get its analysis report (frames waiting for analysis are on disk, so none is lost).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -52,11 +53,11 @@ async function startService(): Promise<ChildProcess> {
   return proc;
 }
 
-it('loses no acknowledged event when the service is killed during ingest', async () => {
+it('loses no acknowledged event or its analysis when the service is killed during ingest', async () => {
   const recipient = await identityToRecipient(await generateIdentity());
   fs.writeFileSync(
     config,
-    `dataDir: ${dir}/data\nserver: { port: ${grpcPort + 1} }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"] }\njobs: { pollIntervalMs: 20, leaseMs: 2000 }\n`,
+    `dataDir: ${dir}/data\nserver: { port: ${grpcPort + 1} }\nedgeApi: { port: ${grpcPort} }\narchive: { recipients: ["${recipient}"] }\njobs: { pollIntervalMs: 20, leaseMs: 2000 }\nvision: { smallObjectSide: 0, workers: 1 }\n`,
   );
   const issued = JSON.parse(
     execFileSync(
@@ -99,34 +100,43 @@ it('loses no acknowledged event when the service is killed during ingest', async
     cameras: [{ cameraId: 'gate', name: 'gate', online: true, labelledSnapshotCounts: {} }],
   });
 
-  const events = edgeClient(EventService, transport());
+  // Several kills, each at a random point of an upload burst (and, after the first, while the
+  // restarted service is still analysing what it resumed).
   const acknowledged = new Map<string, string>();
-  let sent = 0;
-  const uploaders = Array.from({ length: 4 }, async (_, w) => {
-    for (let i = 0; ; i++) {
-      const key = `w${w}-e${i}`;
-      sent++;
-      try {
-        const res = await events.uploadEvent({
-          cameraId: 'gate',
-          eventKey: key,
-          startedAtMs: BigInt(Date.now() - 1000),
-          trigger: TriggerType.ANOMALY,
-          frames: [{ image: frame }, { image: frame }],
-        });
-        acknowledged.set(key, res.eventId);
-      } catch {
-        return; // the service died under us
+  const rounds = 3;
+  let waitingAtKill = 0;
+  for (let round = 0; round < rounds; round++) {
+    const events = edgeClient(EventService, transport());
+    const before = acknowledged.size;
+    const killAfter = before + 3 + Math.floor(Math.random() * 10);
+    let sent = 0;
+    const uploaders = Array.from({ length: 4 }, async (_, w) => {
+      for (let i = 0; ; i++) {
+        const key = `r${round}-w${w}-e${i}`;
+        sent++;
+        try {
+          const res = await events.uploadEvent({
+            cameraId: 'gate',
+            eventKey: key,
+            startedAtMs: BigInt(Date.now() - 1000),
+            trigger: TriggerType.ANOMALY,
+            frames: [{ image: frame }, { image: frame }],
+          });
+          acknowledged.set(key, res.eventId);
+        } catch {
+          return; // the service died under us
+        }
       }
-    }
-  });
-  while (acknowledged.size < 15) await new Promise((r) => setTimeout(r, 5));
-  child.kill('SIGKILL');
-  await Promise.all(uploaders);
-  await new Promise((r) => child!.once('exit', r));
-  assert.ok(sent > acknowledged.size, 'some uploads were in flight when the process died');
+    });
+    while (acknowledged.size < killAfter) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await Promise.all(uploaders);
+    await new Promise((r) => child!.once('exit', r));
+    assert.ok(sent > acknowledged.size - before, 'some uploads were in flight when the process died');
+    waitingAtKill += fs.readdirSync(path.join(dir, 'data/analysis-pending')).length;
+    child = await startService();
+  }
 
-  child = await startService();
   const { db, close } = openDatabase({ path: path.join(dir, 'data/uservm.sqlite'), busyTimeoutMs: 5000 });
   try {
     for (const [key, id] of acknowledged) {
@@ -166,6 +176,27 @@ it('loses no acknowledged event when the service is killed during ingest', async
       if (Date.now() > deadline) assert.fail(`${left.length} objects never archived`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Every acknowledged event gets its report: none failed, none left waiting, no frames left over.
+    const analysisDeadline = Date.now() + 180_000;
+    for (;;) {
+      const rows = await db
+        .selectFrom('events')
+        .select(['edge_event_key', 'analysis_status', 'analysis_error', 'report'])
+        .execute();
+      const failed = rows.filter((r) => r.analysis_status === 'failed');
+      assert.deepEqual(failed, [], 'no acknowledged event failed its analysis');
+      const waiting = rows.filter((r) => r.analysis_status !== 'analyzed');
+      if (waiting.length === 0) {
+        assert.ok(rows.every((r) => r.report !== null));
+        break;
+      }
+      if (Date.now() > analysisDeadline) assert.fail(`${waiting.length} events never analysed`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'data/analysis-pending')), []);
+    assert.ok(waitingAtKill > 0, 'the kills interrupted events waiting for analysis');
+    const key = fs.readFileSync(path.join(dir, 'data/keys/pending-frames.key'), 'utf8').trim();
+    assert.equal(Buffer.from(key, 'base64').length, 32);
     const stored = await db.selectFrom('archive_objects').select(['key', 'size']).execute();
     for (const o of stored) {
       const file = path.join(dir, 'data/blobs/camera-gate/objects', o.key);

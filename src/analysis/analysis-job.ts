@@ -27,10 +27,12 @@ export function analysisJob(
       } catch (err) {
         const last = ctx.attempt >= ctx.maxAttempts || (isAppError(err) && err.code === 'not_found');
         if (last) {
-          await repo()
-            .setStatus(ctx.payload.eventId, 'failed', Date.now())
-            .catch(() => undefined);
-          service().frames.take(ctx.payload.eventId);
+          const event = await repo().getEvent(ctx.payload.eventId);
+          if (event && event.analysis_status !== 'failed')
+            await repo()
+              .setStatus(ctx.payload.eventId, 'failed', Date.now(), (err as Error).message)
+              .catch(() => undefined);
+          await service().frames.remove(ctx.payload.eventId);
           onDone(ctx.payload.eventId, 'failed');
           throw new PermanentJobError((err as Error).message, { cause: err });
         }

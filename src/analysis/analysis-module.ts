@@ -1,7 +1,9 @@
 /**
  * The analysis capability, composed in two steps (job first, services once the queue, detector,
- * baselines and ingest exist). Accepted events hand their frames over in memory and are queued.
+ * baselines and ingest exist). Accepted events' frames wait on disk, encrypted with the service's
+ * own key, until their analysis is stored; analyses a stop interrupted are queued again here.
  */
+import path from 'node:path';
 import type { BaselineService } from '../baseline/baseline-service.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { Config } from '../config/schema.js';
@@ -15,18 +17,23 @@ import type { BlobStore } from '../storage/blob-store.js';
 import type { DetectionService } from '../vision/detection-service.js';
 import { cameraDetection } from '../vision/detector-factory.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
-import { ANALYSIS_JOB, analysisJob } from './analysis-job.js';
+import { analysisJob } from './analysis-job.js';
+import { PendingAnalysisIntake } from './analysis-intake.js';
 import { AnalysisRepository } from './analysis-repository.js';
 import { AnalysisService } from './analysis-service.js';
 import { CaeScorer } from './cae-scorer.js';
 import { FeedbackService } from './feedback-service.js';
 import { learnNormalJob } from './learn-normal-job.js';
 import { NormalFrameService } from './normal-frame-service.js';
-import { AnalysisFrameBuffer } from './frame-buffer.js';
+import { loadOrCreateKey, PendingFrameStore } from './pending-frames.js';
 import { DEFAULT_REASONING } from './reasoning.js';
 import { DEFAULT_RISK_WEIGHTS, type RiskWeights } from './risk.js';
 
-export type AnalysisModule = ReturnType<ReturnType<typeof registerAnalysisJobs>>;
+export type AnalysisModule = Awaited<ReturnType<ReturnType<typeof registerAnalysisJobs>>>;
+
+/** The service's key for frames waiting for analysis (backups include it). */
+export const pendingFramesKeyPath = (config: Config) =>
+  path.resolve(config.dataDir, 'keys/pending-frames.key');
 
 export function registerAnalysisJobs(
   config: Config,
@@ -54,7 +61,7 @@ export function registerAnalysisJobs(
       () => late.service!,
     ),
   );
-  return (
+  return async (
     queue: JobQueue,
     detection: DetectionService,
     baselines: BaselineService,
@@ -70,7 +77,11 @@ export function registerAnalysisJobs(
       criticalAt: a.criticalAt,
       warningAt: a.warningAt,
     };
-    const frames = new AnalysisFrameBuffer(a.frameBufferBytes);
+    const frames = await PendingFrameStore.open(
+      path.resolve(config.dataDir, a.pendingDir),
+      await loadOrCreateKey(pendingFramesKeyPath(config)),
+      a.frameBufferBytes,
+    );
     const cae = new CaeScorer(db, blobs);
     const service = new AnalysisService(repo, frames, detection, baselines, cae, {
       reasoning: {
@@ -94,15 +105,10 @@ export function registerAnalysisJobs(
     late.baselines = baselines;
     const feedback = new FeedbackService(repo, service, { suppressionDays: a.suppressionDays });
     const normalFrames = new NormalFrameService(service, datasets, queue);
-    if (a.enabled) {
-      ingest.onAccepted(async (e) => {
-        for (const dropped of frames.put(e.eventId, { frames: e.frames, conditions: e.conditions })) {
-          log.warn({ eventId: dropped }, 'analysis buffer full: event frames dropped before analysis');
-          await repo.setStatus(dropped, 'failed', Date.now());
-        }
-        await queue.enqueue(ANALYSIS_JOB, { eventId: e.eventId }, { dedupeKey: `analyze:${e.eventId}` });
-      });
-    }
-    return { service, feedback, normalFrames, cae, repository: repo, close: () => cae.close() };
+    const intake = new PendingAnalysisIntake(frames, repo, queue, log);
+    if (a.enabled) ingest.sendForAnalysis(intake);
+    // Before any edge can call: no upload races the sweep of frames without a committed event.
+    await intake.resumeUnfinished();
+    return { service, feedback, normalFrames, cae, frames, repository: repo, close: () => cae.close() };
   };
 }

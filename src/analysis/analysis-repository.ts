@@ -30,10 +30,41 @@ export class AnalysisRepository {
     return this.events.get(id);
   }
 
-  async setStatus(eventId: string, status: EventRow['analysis_status'], now: number): Promise<void> {
+  /** Events whose analysis has not ended (after a crash: the ones to queue again), oldest first. */
+  async unfinishedIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select('id')
+      .where('analysis_status', 'in', ['pending', 'analyzing'])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Which of these event ids exist. */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('events')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
+  }
+
+  /** Sets the analysis status; `error` says why when it is `failed` (cleared otherwise). */
+  async setStatus(
+    eventId: string,
+    status: EventRow['analysis_status'],
+    now: number,
+    error: string | null = null,
+  ): Promise<void> {
     await this.db
       .updateTable('events')
-      .set({ analysis_status: status, updated_at: now })
+      .set({ analysis_status: status, analysis_error: status === 'failed' ? error : null, updated_at: now })
       .where('id', '=', eventId)
       .execute();
     this.events.notifyChanged(eventId);
@@ -67,6 +98,7 @@ export class AnalysisRepository {
         .updateTable('events')
         .set({
           analysis_status: 'analyzed',
+          analysis_error: null,
           risk_score: r.riskScore,
           risk_level: r.riskLevel,
           explanation: r.explanation,

@@ -12,7 +12,7 @@ import type { AnalysisRepository } from './analysis-repository.js';
 import type { CaeScorer } from './cae-scorer.js';
 import { explain } from './explanation.js';
 import { frameFeatures, lightOf } from '../vision/frame-features.js';
-import type { AnalysisFrameBuffer } from './frame-buffer.js';
+import type { PendingFrameStore } from './pending-frames.js';
 import { matchStatic, reason, type ReasoningOptions } from './reasoning.js';
 import { scoreRisk, type RiskWeights } from './risk.js';
 import { baselineEvidence, thinBaselineNote, type BaselineEvidence } from './baseline-evidence.js';
@@ -74,7 +74,7 @@ export interface EventReport {
 export class AnalysisService {
   constructor(
     private readonly repo: AnalysisRepository,
-    readonly frames: AnalysisFrameBuffer,
+    readonly frames: PendingFrameStore,
     private readonly detection: DetectionService,
     private readonly baselines: BaselineService,
     private readonly cae: CaeScorer,
@@ -85,13 +85,17 @@ export class AnalysisService {
   async analyze(eventId: string): Promise<EventReport> {
     const event = await this.repo.getEvent(eventId);
     if (!event) throw new AppError('not_found', `event ${eventId} does not exist`);
-    const buffered = this.frames.get(eventId);
+    const buffered = await this.frames.get(eventId);
     if (!buffered) {
-      await this.repo.setStatus(eventId, 'failed', this.now());
-      throw new AppError(
-        'not_found',
-        `the frames of event ${eventId} are no longer in memory (service restarted or analysis buffer full); the service cannot read the encrypted archive`,
-      );
+      // The reason was recorded when the frames were dropped; keep it.
+      if (event.analysis_status !== 'failed')
+        await this.repo.setStatus(
+          eventId,
+          'failed',
+          this.now(),
+          'its frames are no longer waiting for analysis, and the service cannot read the owner-encrypted archive',
+        );
+      throw new AppError('not_found', `the frames of event ${eventId} are no longer waiting for analysis`);
     }
     await this.repo.setStatus(eventId, 'analyzing', this.now());
     const frames: FrameAnalysis[] = await Promise.all(
@@ -139,7 +143,7 @@ export class AnalysisService {
       light: lightOf(buffered.conditions, meanBrightness),
     };
     const report = await this.evaluate(eventId, inputs);
-    this.frames.take(eventId);
+    await this.frames.remove(eventId);
     return report;
   }
 

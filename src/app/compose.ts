@@ -218,7 +218,7 @@ export async function composeService(
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     const clipService = events.clips(queue, edges.cameraAccess);
-    const analysis = buildAnalysis(
+    const analysis = await buildAnalysis(
       queue,
       vision,
       baseline,
@@ -235,6 +235,7 @@ export async function composeService(
       ).attach(bus);
     registerCapabilityMetrics(metrics, {
       analysis: analysis.repository,
+      waitingFrames: analysis.frames,
       models: models.repository,
       assignments: models.assignments,
       detector: vision,

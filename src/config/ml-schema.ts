@@ -130,8 +130,13 @@ export const analysisSchema = z
   .strictObject({
     /** Analyse every accepted event (detector, tracks, CAE, baseline, risk). */
     enabled: z.boolean().default(true),
-    /** Event frames wait for analysis in memory only (never on disk in clear); oldest dropped beyond this. */
-    frameBufferBytes: positiveInt.default(256 * 1024 * 1024),
+    /**
+     * Bytes of event frames that may wait for analysis (on disk, encrypted with the service's key,
+     * deleted once analysed); beyond it the oldest waiting events are dropped and marked failed.
+     */
+    frameBufferBytes: positiveInt.default(1024 * 1024 * 1024),
+    /** Where frames wait for analysis; relative to dataDir. */
+    pendingDir: z.string().min(1).default('analysis-pending'),
     /** Events of one camera closer than this form one incident. */
     incidentWindowSeconds: positiveInt.max(86_400).default(120),
     /** Events of the edge's other cameras this close in time are linked. */

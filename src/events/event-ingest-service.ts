@@ -36,6 +36,17 @@ export interface AcceptedEvent {
   conditions: Record<string, string> | null;
 }
 
+/**
+ * Where accepted events go for analysis. `hold` stores the frames durably before the event is
+ * committed (so no committed event can lack them); `release` undoes it for an event that was not
+ * stored after all; `schedule` queues the analysis once the event is committed.
+ */
+export interface AnalysisIntake {
+  hold(event: AcceptedEvent): Promise<void>;
+  release(eventId: string): Promise<void>;
+  schedule(event: AcceptedEvent): Promise<void>;
+}
+
 /** Validates, encrypts and spools an event's files (in a worker thread in production). */
 export type EventPreparer = (input: PrepareEventInput) => Promise<PreparedEvent>;
 
@@ -68,11 +79,11 @@ export class EventIngestService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private analysisHook?: (e: AcceptedEvent) => Promise<void>;
+  private analysis?: AnalysisIntake;
 
-  /** Analysis registers here: accepted events' frames go to it in memory (never to disk in clear). */
-  onAccepted(hook: (e: AcceptedEvent) => Promise<void>): void {
-    this.analysisHook = hook;
+  /** Analysis registers here: accepted events' frames go to it before they are acknowledged. */
+  sendForAnalysis(intake: AnalysisIntake): void {
+    this.analysis = intake;
   }
 
   async uploadEvent(
@@ -131,6 +142,24 @@ export class EventIngestService {
         framesCapturedAt: input.frames.map((f) => f.capturedAt),
       },
     });
+    const accepted: AcceptedEvent = {
+      eventId,
+      cameraId: input.cameraId,
+      frames: input.frames,
+      conditions: input.conditions,
+    };
+    try {
+      await this.analysis?.hold(accepted);
+    } catch (err) {
+      await this.spool.removeTree(`events/${eventId}`);
+      this.log.error({ err, eventId }, 'event frames could not be stored for analysis');
+      throw new AppError(
+        'unavailable',
+        'the service cannot store event frames for analysis; retry later',
+        undefined,
+        { cause: err },
+      );
+    }
     const bucket = cameraBucket(input.cameraId, this.settings.bucketPrefix);
     const now = this.now();
     // Each spooled file is an archive object waiting for the object store.
@@ -177,21 +206,19 @@ export class EventIngestService {
         objects,
       );
     } catch (err) {
-      // Nothing of a refused event stays in the spool.
+      // Nothing of a refused event stays in the spool or waits for analysis.
       await this.spool.removeTree(`events/${eventId}`);
+      await this.analysis?.release(eventId);
       // Two uploads of the same event raced: the other one won; answer with its id.
       const raced = await this.events.findByEdgeKey(identity.edgeId, input.eventKey);
       if (raced) return { eventId: raced.id, created: false };
       throw err;
     }
     await this.jobs.enqueue(ARCHIVE_JOB, { eventId }, { dedupeKey: eventId });
-    // The event is durable and acknowledged either way; analysis problems are its own to report.
-    await this.analysisHook?.({
-      eventId,
-      cameraId: input.cameraId,
-      frames: input.frames,
-      conditions: input.conditions,
-    }).catch((err) => this.log.error({ err, eventId }, 'event could not be queued for analysis'));
+    // The event and its frames are durable: a failure to queue here is repaired at the next start.
+    await this.analysis
+      ?.schedule(accepted)
+      .catch((err) => this.log.error({ err, eventId }, 'event could not be queued for analysis'));
     this.log.info(
       {
         eventId,

@@ -20,6 +20,8 @@ export interface EventView {
   frameCount: number;
   hasClip: boolean;
   analysisStatus: string;
+  /** Why the analysis failed, when it did. */
+  analysisError: string | null;
   riskScore: number | null;
   riskLevel: string | null;
   explanation: string | null;
@@ -174,6 +176,7 @@ function toView(r: EventRow): EventView {
     frameCount: r.frame_count,
     hasClip: r.has_clip === 1,
     analysisStatus: r.analysis_status,
+    analysisError: r.analysis_error,
     riskScore: r.risk_score,
     riskLevel: r.risk_level,
     explanation: r.explanation,

@@ -1,9 +1,11 @@
 /**
  * Prometheus gauges about what the capabilities hold, read at scrape time with bounded label
- * sets: events by risk level, findings by type, the model each camera runs (info metric),
- * inference worker utilisation, and the health status of the system, edges and cameras.
+ * sets: events by risk level, findings by type, frames waiting for analysis, the model each camera
+ * runs (info metric), inference worker utilisation, and the health status of the system, edges and
+ * cameras.
  */
 import type { AnalysisRepository } from '../analysis/analysis-repository.js';
+import type { PendingFrameStore } from '../analysis/pending-frames.js';
 import type { AssignmentService } from '../models/assignment-service.js';
 import type { ModelRepository } from '../models/model-repository.js';
 import type { DetectionService } from '../vision/detection-service.js';
@@ -16,6 +18,7 @@ export function registerCapabilityMetrics(
   metrics: ServiceMetrics,
   deps: {
     analysis: AnalysisRepository;
+    waitingFrames: Pick<PendingFrameStore, 'usedBytes' | 'count'>;
     models: ModelRepository;
     assignments: AssignmentService;
     detector: DetectionService;
@@ -38,6 +41,15 @@ export function registerCapabilityMetrics(
         if (a) g.labels(camera, a.model.version, a.status).set(1);
       }
     },
+  );
+  metrics.gauge(
+    'uservm_analysis_waiting_bytes',
+    'Bytes of event frames waiting on disk for analysis (bounded by analysis.frameBufferBytes).',
+    [],
+    (g) => g.set(deps.waitingFrames.usedBytes),
+  );
+  metrics.gauge('uservm_analysis_waiting_events', 'Events whose frames wait for analysis.', [], (g) =>
+    g.set(deps.waitingFrames.count),
   );
   metrics.gauge('uservm_worker_utilisation_ratio', 'Busy share of a worker pool.', ['pool'], (g) => {
     g.labels('detector').set(deps.detector.utilisation());

@@ -31,6 +31,8 @@ export interface EventsTable {
   frame_count: Generated<number>;
   has_clip: Generated<Flag>;
   analysis_status: Generated<'pending' | 'analyzing' | 'analyzed' | 'failed'>;
+  /** Why the analysis failed; null otherwise. */
+  analysis_error: Generated<string | null>;
   risk_score: number | null;
   risk_level: RiskLevel | null;
   explanation: string | null;

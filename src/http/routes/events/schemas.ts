@@ -22,6 +22,7 @@ export const EventView = Type.Object(
     frameCount: Type.Integer(),
     hasClip: Type.Boolean(),
     analysisStatus: Type.String(),
+    analysisError: OrNull(Type.String({ description: 'Why the analysis failed, when it did.' })),
     riskScore: OrNull(Type.Number()),
     riskLevel: OrNull(Type.String()),
     explanation: OrNull(Type.String()),
