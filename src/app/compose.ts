@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { resolveDataPath } from '../config/load.js';
+import { backupBeforeUpgrade } from '../backup/backup-before-upgrade.js';
 import { ApiTokenRepository } from '../auth/api-token-repository.js';
 import { ApiTokenService } from '../auth/api-token-service.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
@@ -101,6 +102,7 @@ export async function composeService(
     strictTransactions: config.database.strictTransactions,
   });
   try {
+    await backupBeforeUpgrade(config, database.sqlite, log);
     const migrations = migrate(database.sqlite);
     if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'database migrated');
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
+import { backupCommands } from './commands/backup.js';
 import { configCommand } from './commands/config.js';
 import { bootstrapTokenCommand, edgeCommand } from './commands/edges.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -27,6 +28,7 @@ const program = new Command('uservm')
 
 serveCommand(program);
 migrateCommand(program);
+backupCommands(program);
 tokenCommand(program);
 datasetCommand(program);
 trainCommand(program);

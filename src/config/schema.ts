@@ -48,6 +48,8 @@ const databaseSchema = z
      * busyTimeoutMs). On in the test suite; off by default because it slows every await a little.
      */
     strictTransactions: z.boolean().default(false),
+    /** Before migrations upgrade an existing database, back the install up to {dataDir}/backups. */
+    backupBeforeMigrate: z.boolean().default(true),
   })
   .prefault({});
 

@@ -16,6 +16,23 @@ export class MigrationError extends Error {
   }
 }
 
+/** Migrations recorded in the database (none for a new file), without changing anything. */
+export function appliedMigrations(sqlite: Sqlite): string[] {
+  const table = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!table) return [];
+  return (sqlite.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map(
+    (r) => r.id,
+  );
+}
+
+/** Known migrations the database has not applied yet. */
+export function pendingMigrations(sqlite: Sqlite, migrations: Migration[] = MIGRATIONS): string[] {
+  const done = new Set(appliedMigrations(sqlite));
+  return migrations.map((m) => m.id).filter((id) => !done.has(id));
+}
+
 /**
  * Applies pending migrations in order, each in its own transaction together with its row in
  * schema_migrations, so a failing migration leaves the database exactly as it was before it.

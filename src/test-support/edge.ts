@@ -50,6 +50,7 @@ export async function enrolledTestEdge(
     });
   return {
     edgeId: res.edgeId,
+    credentials: { certPem: res.certificatePem, keyPem: keys.tlsKeyPem },
     transport,
     edge,
     events: edgeClient(EventService, transport),
