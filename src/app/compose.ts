@@ -1,8 +1,15 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { resolveDataPath } from '../config/load.js';
 import { backupBeforeUpgrade } from '../backup/backup-before-upgrade.js';
+import {
+  CRASH_WINDOW_MS,
+  registerSelfHealthMetrics,
+  selfChecks,
+  type SelfCheckDeps,
+} from '../telemetry/self-checks.js';
 import { ApiTokenRepository } from '../auth/api-token-repository.js';
 import { ApiTokenService } from '../auth/api-token-service.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
@@ -267,6 +274,26 @@ export async function composeService(
           g.labels(row.status).set(Number(row.count));
       },
     );
+
+    const selfCheckDeps: SelfCheckDeps = {
+      dataDir: config.dataDir,
+      spoolDir: path.resolve(config.dataDir, config.archive.spoolDir),
+      health: config.health,
+      jobs: repository,
+      spooledObjects: async () =>
+        (await events.repository.countObjectsByStatus())
+          .filter((r) => r.status !== 'completed')
+          .reduce((n, r) => n + Number(r.count), 0),
+      waitingFrames: analysis.frames,
+      workerCrashes: () => ({
+        ingest: events.ingestWorkerCrashes(CRASH_WINDOW_MS),
+        detector: vision.health().recentCrashes,
+      }),
+      wireguard: edges.peerSync,
+      detector: () => vision.health(),
+    };
+    readiness.add(selfChecks(selfCheckDeps));
+    registerSelfHealthMetrics(metrics, selfCheckDeps);
 
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);

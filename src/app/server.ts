@@ -33,6 +33,12 @@ export async function startService(
     await service.database.close();
     throw err;
   }
+  // The first event should not wait for the model to load; a failure shows in /readyz (detector).
+  if (config.vision.warmUp && config.analysis.enabled)
+    void service.vision
+      .warmUp()
+      .then(() => log.info('detector loaded'))
+      .catch((err: unknown) => log.error({ err }, 'the detector failed to load'));
   const bound = service.http.server.address();
   const address =
     typeof bound === 'object' && bound

@@ -81,6 +81,8 @@ export const visionSchema = z
     workers: positiveInt.max(32).default(Math.max(1, os.availableParallelism())),
     /** Requests waiting for a worker beyond this are refused (503) rather than queued without bound. */
     maxQueue: positiveInt.max(100_000).default(200),
+    /** Load the detector in every worker when the service starts (else on the first detection). */
+    warmUp: z.boolean().default(true),
     minScore: z.number().min(0).max(1).default(0.3),
     /** Per-class score thresholds, e.g. { person: 0.4, car: 0.5 }. */
     classMinScore: z.record(z.string(), z.number().min(0).max(1)).default({}),

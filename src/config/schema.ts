@@ -232,6 +232,18 @@ const telemetrySchema = z
   })
   .prefault({});
 
+const healthSchema = z
+  .strictObject({
+    /** The data directory's or spool's volume is degraded below this share free, down below diskDownFreePercent. */
+    diskDegradedFreePercent: z.number().min(0).max(100).default(10),
+    diskDownFreePercent: z.number().min(0).max(100).default(2),
+    /** A queued job due longer ago than this means the runners cannot keep up (degraded). */
+    jobOverdueSeconds: positiveInt.max(86_400).default(300),
+    /** Jobs that died (out of attempts) within this window make the job queue degraded. */
+    deadJobWindowHours: positiveInt.max(24 * 30).default(24),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** Everything the embedded mode writes lives under this directory. */
   dataDir: z.string().min(1).default('./data'),
@@ -240,6 +252,7 @@ export const configSchema = z.strictObject({
   storage: storageSchema,
   jobs: jobsSchema,
   workers: workersSchema,
+  health: healthSchema,
   log: logSchema,
   auth: authSchema,
   edgeApi: edgeApiSchema,

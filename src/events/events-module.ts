@@ -79,6 +79,8 @@ export function createEventsModule(
       await pool?.close();
       pool = undefined;
     },
+    /** Ingest worker crashes within the window (for self-health); 0 before the pool starts. */
+    ingestWorkerCrashes: (windowMs: number) => pool?.recentCrashes(windowMs) ?? 0,
     /** Needs the queue and camera access, which exist later in composition. */
     clips(queue: JobQueue, access: CameraAccess): ClipUploadService {
       return new ClipUploadService(

@@ -201,6 +201,33 @@ export class JobRepository {
     return q.execute();
   }
 
+  /**
+   * For self-health: queued jobs due before `overdueBefore` (waiting for a free runner), the
+   * oldest such due time, and jobs that died (out of attempts) since `deadSince`.
+   */
+  async backlog(
+    overdueBefore: number,
+    deadSince: number,
+  ): Promise<{ overdue: number; oldestDueAt: number | null; dead: number }> {
+    const overdue = await this.db
+      .selectFrom('jobs')
+      .select([(eb) => eb.fn.countAll<number>().as('count'), (eb) => eb.fn.min('run_at').as('oldest')])
+      .where('status', '=', 'queued')
+      .where('run_at', '<', overdueBefore)
+      .executeTakeFirstOrThrow();
+    const dead = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('status', '=', 'dead')
+      .where('updated_at', '>=', deadSince)
+      .executeTakeFirstOrThrow();
+    return {
+      overdue: Number(overdue.count),
+      oldestDueAt: overdue.oldest === null ? null : Number(overdue.oldest),
+      dead: Number(dead.count),
+    };
+  }
+
   async countByTypeAndStatus(): Promise<{ type: string; status: JobStatus; count: number }[]> {
     return this.db
       .selectFrom('jobs')

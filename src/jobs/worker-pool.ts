@@ -41,6 +41,8 @@ export class WorkerPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  /** When workers crashed (bounded), for self-health. */
+  private readonly crashes: number[] = [];
 
   constructor(
     private readonly options: WorkerPoolOptions,
@@ -51,6 +53,11 @@ export class WorkerPool {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Worker crashes within the last `windowMs` (each crashed worker was replaced). */
+  recentCrashes(windowMs: number, now = Date.now()): number {
+    return this.crashes.filter((t) => t >= now - windowMs).length;
   }
 
   get busyCount(): number {
@@ -149,6 +156,8 @@ export class WorkerPool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.log.error({ err, pool: this.options.name }, 'worker thread crashed; replacing it');
+    this.crashes.push(Date.now());
+    if (this.crashes.length > 100) this.crashes.shift();
     slot.busy?.reject(new Error(`worker crashed: ${err.message}`));
     slot.busy = undefined;
     void slot.worker.terminate();

@@ -40,7 +40,8 @@ const ARCHIVE_STUCK_MS = 3_600_000;
  * Judges every active edge and camera (and the service itself) as healthy, degraded or unhealthy,
  * each with the reasons, and records every change of status so transitions can be listed.
  * Reasons: edge offline, disk almost full, certificate renewal due; camera down, archive failing
- * (failed or stuck over an hour), storage quota nearly or fully used; service dependencies down.
+ * (failed or stuck over an hour), storage quota nearly or fully used; service dependencies or
+ * self-checks down (unhealthy) or degraded (disk, spool, jobs, workers, WireGuard, detector).
  */
 export class HealthService {
   constructor(
@@ -73,14 +74,25 @@ export class HealthService {
       this.readiness.report(),
     ]);
     const quotaOf = new Map(quotas.map((q) => [q.cameraId, q]));
-    const serviceReasons: Reason[] = Object.entries(ready.checks)
-      .filter(([, c]) => c.status === 'down')
-      .map(([name, c]) => ({
+    const checks = Object.entries(ready.checks);
+    const down = checks.filter(([, c]) => c.status === 'down');
+    const degraded = checks.filter(([, c]) => c.status === 'degraded');
+    const serviceReasons: Reason[] = [
+      ...down.map(([name, c]) => ({
         code: 'dependency_down',
         message: `${name} is down${c.error ? `: ${c.error}` : ''}`,
-      }));
+      })),
+      ...degraded.map(([name, c]) => ({
+        code: `${name}_degraded`,
+        message: `${name}: ${c.reason ?? 'degraded'}`,
+      })),
+    ];
     const service = {
-      status: serviceReasons.length ? ('unhealthy' as const) : ('healthy' as const),
+      status: down.length
+        ? ('unhealthy' as const)
+        : degraded.length
+          ? ('degraded' as const)
+          : ('healthy' as const),
       reasons: serviceReasons,
     };
 

@@ -13,6 +13,7 @@ export class ServiceMetrics {
   readonly grpcDuration: Histogram<'service' | 'method' | 'code'>;
   readonly jobDuration: Histogram<'type'>;
   readonly dependencyUp: Gauge<'dependency'>;
+  readonly checkStatus: Gauge<'check'>;
   readonly analysisDuration: Histogram<'outcome'>;
 
   constructor(version: string) {
@@ -59,6 +60,12 @@ export class ServiceMetrics {
       help: 'Job execution time by type.',
       labelNames: ['type'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800],
+      registers: [this.registry],
+    });
+    this.checkStatus = new Gauge({
+      name: 'uservm_check_status',
+      help: 'Last result of each readiness and self-health check: 0 up, 1 degraded, 2 down.',
+      labelNames: ['check'],
       registers: [this.registry],
     });
     this.dependencyUp = new Gauge({

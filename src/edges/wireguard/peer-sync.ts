@@ -11,6 +11,9 @@ export class WireGuardPeerSync {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   lastError: string | null = null;
+  /** Epoch ms of the last successful apply; null before the first. */
+  lastSyncAt: number | null = null;
+  intervalMs = 30_000;
 
   constructor(
     readonly driver: WireGuardDriver,
@@ -19,6 +22,7 @@ export class WireGuardPeerSync {
   ) {}
 
   async start(intervalMs = 30_000): Promise<void> {
+    this.intervalMs = intervalMs;
     await this.driver.start();
     await this.sync();
     this.timer = setInterval(() => void this.sync().catch(() => undefined), intervalMs);
@@ -37,6 +41,7 @@ export class WireGuardPeerSync {
           peers.map((p) => ({ publicKey: p.wg_public_key, allowedIps: [`${p.tunnel_address}/32`] })),
         );
         this.lastError = null;
+        this.lastSyncAt = Date.now();
       } catch (err) {
         this.lastError = (err as Error).message;
         this.log.error({ err }, 'applying WireGuard peers failed; will retry');

@@ -6,9 +6,12 @@ const Report = Type.Object({
   checks: Type.Record(
     Type.String(),
     Type.Object({
-      status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+      status: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down')]),
       latencyMs: Type.Number(),
-      error: Type.Optional(Type.String()),
+      error: Type.Optional(Type.String({ description: 'Why it is down.' })),
+      reason: Type.Optional(
+        Type.String({ description: 'What the check saw: why it is degraded, or a note.' }),
+      ),
     }),
   ),
 });
@@ -20,7 +23,8 @@ export function readyzRoute(app: TypedApp, deps: RouteDeps): void {
       config: { auth: 'public' },
       schema: {
         tags: ['health'],
-        summary: 'Readiness: database and blob store reachable, with the status of each',
+        summary:
+          'Readiness: dependencies (database, blob store) and self-checks (disk, spool, jobs, workers, WireGuard, detector), each up, degraded or down with its reason; 503 when any is down',
         response: { 200: Report, 503: Report },
       },
     },
