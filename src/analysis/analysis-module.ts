@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js';
 import type { Db } from '../db/database.js';
 import type { EventIngestService } from '../events/event-ingest-service.js';
 import type { EventRepository } from '../events/event-repository.js';
+import type { EventQueryService } from '../events/event-query-service.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,6 +22,8 @@ import { analysisJob } from './analysis-job.js';
 import { PendingAnalysisIntake } from './analysis-intake.js';
 import { AnalysisRepository } from './analysis-repository.js';
 import { AnalysisService } from './analysis-service.js';
+import { IncidentRepository } from './incident-repository.js';
+import { IncidentService } from './incident-service.js';
 import { CaeScorer } from './cae-scorer.js';
 import { FeedbackService } from './feedback-service.js';
 import { learnNormalJob } from './learn-normal-job.js';
@@ -67,6 +70,7 @@ export function registerAnalysisJobs(
     baselines: BaselineService,
     ingest: EventIngestService,
     datasets: DatasetService,
+    eventQuery: EventQueryService,
     log: Logger,
   ) => {
     const a = config.analysis;
@@ -83,7 +87,8 @@ export function registerAnalysisJobs(
       a.frameBufferBytes,
     );
     const cae = new CaeScorer(db, blobs);
-    const service = new AnalysisService(repo, frames, detection, baselines, cae, {
+    const incidentRepo = new IncidentRepository(db);
+    const service = new AnalysisService(repo, incidentRepo, frames, detection, baselines, cae, {
       reasoning: {
         ...DEFAULT_REASONING,
         newObjectPresence: a.newObjectPresence,
@@ -109,6 +114,16 @@ export function registerAnalysisJobs(
     if (a.enabled) ingest.sendForAnalysis(intake);
     // Before any edge can call: no upload races the sweep of frames without a committed event.
     await intake.resumeUnfinished();
-    return { service, feedback, normalFrames, cae, frames, repository: repo, close: () => cae.close() };
+    const incidents = new IncidentService(incidentRepo, eventQuery);
+    return {
+      service,
+      feedback,
+      normalFrames,
+      incidents,
+      cae,
+      frames,
+      repository: repo,
+      close: () => cae.close(),
+    };
   };
 }

@@ -122,69 +122,6 @@ export class AnalysisRepository {
     this.events.notifyChanged(eventId);
   }
 
-  /** Joins the camera's open incident (last event within the window) or opens one; returns it with its size. */
-  async joinIncident(e: {
-    cameraId: string;
-    edgeId: string;
-    at: number;
-    windowMs: number;
-    risk: number;
-    level: RiskLevel;
-  }): Promise<{ id: string; events: number }> {
-    return this.db.transaction().execute(async (trx) => {
-      const open = await trx
-        .selectFrom('incidents')
-        .selectAll()
-        .where('camera_id', '=', e.cameraId)
-        .where('ended_at', '>=', e.at - e.windowMs)
-        .where('started_at', '<=', e.at + e.windowMs)
-        .orderBy('ended_at', 'desc')
-        .executeTakeFirst();
-      if (!open) {
-        const id = newId();
-        await trx
-          .insertInto('incidents')
-          .values({
-            id,
-            camera_id: e.cameraId,
-            edge_id: e.edgeId,
-            started_at: e.at,
-            ended_at: e.at,
-            event_count: 1,
-            risk_score: e.risk,
-            risk_level: e.level,
-          })
-          .execute();
-        return { id, events: 1 };
-      }
-      const higher = (open.risk_score ?? -1) < e.risk;
-      await trx
-        .updateTable('incidents')
-        .set({
-          started_at: Math.min(open.started_at, e.at),
-          ended_at: Math.max(open.ended_at, e.at),
-          event_count: open.event_count + 1,
-          ...(higher ? { risk_score: e.risk, risk_level: e.level } : {}),
-        })
-        .where('id', '=', open.id)
-        .execute();
-      return { id: open.id, events: open.event_count + 1 };
-    });
-  }
-
-  incident(id: string) {
-    return this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
-  incidentEvents(id: string) {
-    return this.db
-      .selectFrom('events')
-      .select(['id', 'started_at', 'risk_score', 'risk_level'])
-      .where('incident_id', '=', id)
-      .orderBy('started_at')
-      .execute();
-  }
-
   /** Events of the edge's other cameras close in time (cross-camera correlation). */
   relatedEvents(e: { edgeId: string; cameraId: string; at: number; windowMs: number }) {
     return this.db

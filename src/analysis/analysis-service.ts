@@ -13,6 +13,7 @@ import type { CaeScorer } from './cae-scorer.js';
 import { explain } from './explanation.js';
 import { frameFeatures, lightOf } from '../vision/frame-features.js';
 import type { PendingFrameStore } from './pending-frames.js';
+import type { IncidentRepository } from './incident-repository.js';
 import { matchStatic, reason, type ReasoningOptions } from './reasoning.js';
 import { scoreRisk, type RiskWeights } from './risk.js';
 import { baselineEvidence, thinBaselineNote, type BaselineEvidence } from './baseline-evidence.js';
@@ -74,6 +75,7 @@ export interface EventReport {
 export class AnalysisService {
   constructor(
     private readonly repo: AnalysisRepository,
+    private readonly incidents: IncidentRepository,
     readonly frames: PendingFrameStore,
     private readonly detection: DetectionService,
     private readonly baselines: BaselineService,
@@ -193,8 +195,8 @@ export class AnalysisService {
     };
     let risk = scoreRisk(findings, ctx, this.settings.weights);
     const incident = event.incident_id
-      ? { id: event.incident_id, events: (await this.repo.incidentEvents(event.incident_id)).length }
-      : await this.repo.joinIncident({
+      ? { id: event.incident_id, events: (await this.incidents.eventsOf(event.incident_id)).length }
+      : await this.incidents.join({
           cameraId: event.camera_id,
           edgeId: event.edge_id,
           at: event.started_at,

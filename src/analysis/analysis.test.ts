@@ -301,6 +301,41 @@ describe('event analysis against the baseline of a real camera', () => {
     const third = await analyse([await busOnLawn(kit, kit.frames[3]!)], at + 60_000);
     assert.equal(third.incident?.events, 3);
     assert.ok(third.risk.factors.some((f) => f.factor === 'burst'));
+
+    // The burst as one item: GET /api/v1/incidents and /api/v1/incidents/{id} with its events.
+    const get = async (url: string) => svc.service.http.inject({ url, headers: auth() });
+    const list = (await get('/api/v1/incidents?cameras=cam-a&limit=100')).json() as {
+      items: {
+        id: string;
+        eventCount: number;
+        findingTypes: string[];
+        explanation: string | null;
+        riskScore: number;
+      }[];
+    };
+    const burst = list.items.find((i) => i.id === normal.incident!.id)!;
+    assert.equal(burst.eventCount, 3);
+    assert.ok(burst.findingTypes.includes('scene_change') && burst.findingTypes.includes('new_object'));
+    assert.ok(burst.explanation && burst.riskScore >= Math.max(covered.risk.score, normal.risk.score) - 1e-9);
+    assert.equal(
+      ((await get('/api/v1/incidents?cameras=cam-side')).json() as { items: { id: string }[] }).items.some(
+        (i) => i.id === burst.id,
+      ),
+      false,
+      'filtered by camera',
+    );
+    const detail = (await get(`/api/v1/incidents/${burst.id}`)).json() as {
+      events: { id: string; incidentId: string }[];
+    };
+    assert.deepEqual(
+      detail.events.map((e) => e.id),
+      [normal.id, covered.id, third.id],
+      'oldest first',
+    );
+    assert.ok(detail.events.every((e) => e.incidentId === burst.id));
+    const byIncident = (await get(`/api/v1/events?incidents=${burst.id}`)).json() as { items: unknown[] };
+    assert.equal(byIncident.items.length, 3);
+    assert.equal((await get('/api/v1/incidents/01900000-0000-7000-8000-000000000000')).statusCode, 404);
   });
 
   it('a false positive teaches the camera: the decrypted frame becomes a normal snapshot and the re-score drops the finding', async () => {

@@ -233,6 +233,7 @@ export async function composeService(
       baseline,
       ingestService,
       ml.datasets,
+      events.query,
       log.child({ component: 'analysis' }),
     );
     const models = buildModels(edges, scheduler, health);

@@ -22,6 +22,8 @@ export interface EventView {
   analysisStatus: string;
   /** Why the analysis failed, when it did. */
   analysisError: string | null;
+  /** The incident (a burst of this camera's events) the event belongs to, once analysed. */
+  incidentId: string | null;
   riskScore: number | null;
   riskLevel: string | null;
   explanation: string | null;
@@ -177,6 +179,7 @@ function toView(r: EventRow): EventView {
     hasClip: r.has_clip === 1,
     analysisStatus: r.analysis_status,
     analysisError: r.analysis_error,
+    incidentId: r.incident_id,
     riskScore: r.risk_score,
     riskLevel: r.risk_level,
     explanation: r.explanation,

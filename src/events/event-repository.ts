@@ -17,6 +17,8 @@ export interface EventFilter {
   findingTypes?: string[];
   hasClip?: boolean;
   text?: string;
+  /** Events of these incidents. */
+  incidentIds?: string[];
   /** Cursor: only events with a smaller id (ids are time-ordered). */
   before?: string;
   limit: number;
@@ -116,6 +118,7 @@ export class EventRepository {
       );
     }
     if (filter.hasClip !== undefined) q = q.where('has_clip', '=', filter.hasClip ? 1 : 0);
+    if (filter.incidentIds?.length) q = q.where('incident_id', 'in', filter.incidentIds);
     if (filter.text)
       q = q.where('explanation', 'like', `%${filter.text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
     if (filter.before) q = q.where('id', '<', filter.before);

@@ -38,6 +38,8 @@ import { learnNormalFrameRoute } from './events/learn-normal.js';
 import { healthzRoute } from './health/healthz.js';
 import { metricsRoute } from './health/metrics.js';
 import { readyzRoute } from './health/readyz.js';
+import { getIncidentRoute } from './incidents/get.js';
+import { listIncidentsRoute } from './incidents/list.js';
 import { cancelJobRoute } from './jobs/cancel.js';
 import { getJobRoute } from './jobs/get.js';
 import { listJobsRoute } from './jobs/list.js';
@@ -89,6 +91,8 @@ const ROUTES = [
   eventSnapshotRoute,
   eventClipRoute,
   deleteEventRoute,
+  listIncidentsRoute,
+  getIncidentRoute,
   storageOverviewRoute,
   cameraStorageRoute,
   setCameraStorageRoute,

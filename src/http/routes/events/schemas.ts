@@ -23,6 +23,7 @@ export const EventView = Type.Object(
     hasClip: Type.Boolean(),
     analysisStatus: Type.String(),
     analysisError: OrNull(Type.String({ description: 'Why the analysis failed, when it did.' })),
+    incidentId: OrNull(Type.String({ description: 'The incident (a burst of events) it belongs to.' })),
     riskScore: OrNull(Type.Number()),
     riskLevel: OrNull(Type.String()),
     explanation: OrNull(Type.String()),
