@@ -138,6 +138,13 @@ describe('uservm-edge simulator CLI against a running service', () => {
     const events = (await svc.service.events.query.list({ cameraIds: ['front'], limit: 10 })).items;
     assert.equal(events.length, 1);
     assert.equal(events[0]!.frameCount, 3);
+    // One event by hand, no model needed (the compose walkthrough's first event).
+    const sent = JSON.parse(
+      await edge('send-event', '--camera', 'front', path.join(frames, 'a-0001.jpg'), '--endpoint', endpoint),
+    ) as { eventId: string; frames: number };
+    const byHand = await svc.service.events.query.get(sent.eventId);
+    assert.equal(byHand.trigger, 'motion');
+    assert.equal(byHand.frameCount, 1);
     assert.equal(
       (await edge('telemetry', '--cameras', 'front', '--endpoint', endpoint)).trim(),
       'telemetry sent',

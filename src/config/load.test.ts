@@ -62,6 +62,15 @@ describe('loadConfig', () => {
     assert.deepEqual(envNameToPath('UVM_DATA_DIR'), ['dataDir']);
   });
 
+  it('takes lists from the environment as YAML flow sequences', () => {
+    const r = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+    const config = loadConfig({
+      env: { UVM_ARCHIVE__RECIPIENTS: `[${r}]`, UVM_EDGE_API__SERVER_NAMES: '[localhost, vm.example.org]' },
+    });
+    assert.deepEqual(config.archive.recipients, [r]);
+    assert.deepEqual(config.edgeApi.serverNames, ['localhost', 'vm.example.org']);
+  });
+
   it('lists every problem at once: unknown keys, wrong types, bad values, with their source', () => {
     const file = yamlFile('server:\n  port: "eighty"\n  colour: blue\nstorage:\n  driver: ftp\n');
     const problems = problemsOf(() =>

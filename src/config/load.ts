@@ -128,11 +128,13 @@ export function envNameToPath(name: string): string[] {
     .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
 }
 
-/** Environment values are YAML scalars, so numbers and booleans arrive typed ("8080" -> 8080). */
+/** Environment values are YAML scalars or flow lists, so numbers, booleans and lists arrive typed ("8080" -> 8080). */
 function parseEnvValue(raw: string): unknown {
   if (raw === '') return raw;
   try {
     const value = YAML.parse(raw);
+    // Lists come as YAML flow sequences (UVM_ARCHIVE__RECIPIENTS='[age1..., age1...]'); maps never.
+    if (Array.isArray(value)) return value;
     return value === null || typeof value === 'object' ? raw : value;
   } catch {
     return raw;

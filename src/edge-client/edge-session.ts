@@ -259,16 +259,19 @@ export class EdgeSession {
   }
 
   /** Uploads an event (acknowledged once durable; a retry with the same key is idempotent). */
+  /** One event; without a model (a motion trigger) the edge score and model fields stay empty. */
   uploadEvent(e: {
     cameraId: string;
     key: string;
     startedAt: number;
     frames: { image: Buffer; capturedAt: number }[];
-    edgeScore: number;
-    threshold: number;
-    modelId: string;
-    modelVersion: string;
     light: string;
+    trigger?: 'anomaly' | 'motion';
+    edgeScore?: number;
+    threshold?: number;
+    modelId?: string;
+    modelVersion?: string;
+    clipExpected?: boolean;
   }) {
     return withRetry(() =>
       this.events.uploadEvent({
@@ -276,14 +279,14 @@ export class EdgeSession {
         eventKey: e.key,
         startedAtMs: BigInt(e.startedAt),
         endedAtMs: BigInt(e.frames.at(-1)!.capturedAt),
-        trigger: TriggerType.ANOMALY,
-        edgeModelId: e.modelId,
-        edgeModelVersion: e.modelVersion,
-        edgeScore: e.edgeScore,
-        edgeThreshold: e.threshold,
+        trigger: e.trigger === 'motion' ? TriggerType.MOTION : TriggerType.ANOMALY,
+        edgeModelId: e.modelId ?? '',
+        edgeModelVersion: e.modelVersion ?? '',
+        ...(e.edgeScore !== undefined ? { edgeScore: e.edgeScore } : {}),
+        ...(e.threshold !== undefined ? { edgeThreshold: e.threshold } : {}),
         frames: e.frames.map((f) => ({ image: f.image, capturedAtMs: BigInt(f.capturedAt) })),
         conditions: { light: e.light, weather: '', season: '' },
-        clipExpected: true,
+        clipExpected: e.clipExpected ?? e.trigger !== 'motion',
       }),
     );
   }

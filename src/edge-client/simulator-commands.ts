@@ -1,7 +1,7 @@
 /**
  * The simulator half of `uservm-edge`: upload a labelled folder, wait for the camera's model
  * (download, verify, activate), play a folder of frames through the model as an edge would (an
- * event with an age-encrypted clip on every trigger), and report telemetry. Long steps print
+ * event with an age-encrypted clip on every trigger), send one event by hand, and report telemetry. Long steps print
  * their progress on the terminal.
  */
 import fs from 'node:fs';
@@ -166,6 +166,34 @@ export function simulatorCommands(program: Command): void {
         console.log(JSON.stringify({ frames: files.length, events: sent }));
       },
     );
+
+  common(
+    program
+      .command('send-event')
+      .description(
+        'send one event with these frames now, without a model (a motion trigger): to try a new install end to end',
+      ),
+  )
+    .requiredOption('--camera <id>', 'camera id')
+    .argument('<frames...>', 'JPEG/PNG files, in order')
+    .option('--light <light>', 'day or night', 'day')
+    .action(async (files: string[], o: Common & { camera: string; light: string }) => {
+      const session = EdgeSession.open(o.stateDir, o.endpoint);
+      const now = Date.now();
+      const frames = files.map((f, k) => ({
+        image: fs.readFileSync(f),
+        capturedAt: now - (files.length - k) * 400,
+      }));
+      const { eventId } = await session.uploadEvent({
+        cameraId: o.camera,
+        key: `send-event-${now}`,
+        startedAt: frames[0]!.capturedAt,
+        frames,
+        trigger: 'motion',
+        light: o.light,
+      });
+      console.log(JSON.stringify({ eventId, frames: frames.length }));
+    });
 
   common(program.command('telemetry').description('send one telemetry report for the cameras'))
     .requiredOption('--cameras <ids>', 'comma-separated camera ids')
