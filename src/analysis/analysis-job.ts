@@ -15,6 +15,11 @@ export function analysisJob(
   return {
     type: ANALYSIS_JOB,
     maxAttempts: 3,
+    onBuried: async ({ eventId }, reason) => {
+      await repo().setStatus(eventId, 'failed', Date.now(), `its analysis was abandoned: ${reason}`);
+      await service().frames.remove(eventId);
+      onDone(eventId, 'failed');
+    },
     handler: async (ctx) => {
       try {
         const report = await service().analyze(ctx.payload.eventId);

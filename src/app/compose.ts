@@ -171,6 +171,7 @@ export async function composeService(
         leaseMs: config.jobs.leaseMs,
         backoff: { baseMs: config.jobs.backoffBaseMs, maxMs: config.jobs.backoffMaxMs },
         retentionDays: config.jobs.retentionDays,
+        maxInterruptions: config.jobs.maxInterruptions,
       },
       log.child({ component: 'jobs' }),
       (outcome) => {
@@ -226,6 +227,7 @@ export async function composeService(
     late.health = health;
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
+    await events.resumeArchiving(queue);
     const clipService = events.clips(queue, edges.cameraAccess);
     const analysis = await buildAnalysis(
       queue,

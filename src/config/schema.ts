@@ -97,6 +97,11 @@ const jobsSchema = z
     /** Jobs run at once by this process (I/O-bound handlers; CPU work goes to the worker pool). */
     concurrency: positiveInt.max(64).default(4),
     maxAttempts: positiveInt.max(100).default(5),
+    /**
+     * A job whose runner stops under it (the process killed or crashed) gets its attempt back;
+     * after this many such stops it is buried (it may be what takes the process down).
+     */
+    maxInterruptions: positiveInt.max(1000).default(10),
     backoffBaseMs: durationMs.default(1_000),
     backoffMaxMs: durationMs.default(10 * 60_000),
     /** Finished jobs older than this are deleted. */

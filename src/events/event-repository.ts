@@ -143,6 +143,18 @@ export class EventRepository {
       .executeTakeFirst();
   }
 
+  /** Events with objects not yet in the object store (to queue their archiving again at start). */
+  async eventsWithUnarchivedObjects(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('archive_objects')
+      .select('event_id')
+      .distinct()
+      .where('status', 'in', ['pending', 'uploading', 'failed'])
+      .where('event_id', 'is not', null)
+      .execute();
+    return rows.map((r) => r.event_id!);
+  }
+
   async pendingObjects(eventId: string): Promise<ArchiveObjectRow[]> {
     return this.db
       .selectFrom('archive_objects')

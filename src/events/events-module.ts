@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { PreparedEvent } from './event-preparation.js';
 import { WorkerPool, workerScript } from '../jobs/worker-pool.js';
-import { archiveJob } from './archive-job.js';
+import { ARCHIVE_JOB, archiveJob } from './archive-job.js';
 import { ClipUploadService } from './clip-upload-service.js';
 import { EventIngestService } from './event-ingest-service.js';
 import { EventQueryService } from './event-query-service.js';
@@ -92,6 +92,18 @@ export function createEventsModule(
         { maxClipBytes: config.archive.maxClipBytes },
         log.child({ component: 'clips' }),
       );
+    },
+    /**
+     * Queues archiving again for every event with objects still in the spool: a stop between an
+     * event's commit and its job's enqueue would otherwise leave them there. Returns how many
+     * jobs were created (a job already queued is kept).
+     */
+    async resumeArchiving(queue: JobQueue): Promise<number> {
+      let created = 0;
+      for (const eventId of await repository.eventsWithUnarchivedObjects())
+        if ((await queue.enqueue(ARCHIVE_JOB, { eventId }, { dedupeKey: eventId })).created) created++;
+      if (created > 0) log.info({ events: created }, 'resumed archiving interrupted by a stop');
+      return created;
     },
     ingest(queue: JobQueue, access: CameraAccess): EventIngestService {
       return new EventIngestService(

@@ -186,12 +186,53 @@ describe('job queue', () => {
     assert.equal(await runner.drain(), 1);
     const view = await queue.get(job.id);
     assert.equal(view.status, 'succeeded');
-    assert.equal(view.attempts, 2);
+    assert.equal(view.attempts, 1, 'a stopped runner is not the job failing: the attempt is given back');
     assert.equal(
       await repo.finish(job.id, 'dead-runner', 'succeeded', clock, {}),
       false,
       'the old owner can no longer finish it',
     );
+  });
+
+  it('buries a job its runner stopped under too often, and tells its definition why', async () => {
+    const buried: [unknown, string][] = [];
+    const registry = new JobRegistry();
+    registry.register({
+      type: 'crashy',
+      handler: async () => 'never',
+      onBuried: async (p, why) => void buried.push([p, why]),
+    });
+    const queue = new JobQueue(repo, registry, { maxAttempts: 3 }, now);
+    const runner = new JobRunner(
+      repo,
+      registry,
+      {
+        concurrency: 1,
+        pollIntervalMs: 10,
+        leaseMs: 10_000,
+        backoff: { baseMs: 1000, maxMs: 60_000 },
+        retentionDays: 1,
+        maxInterruptions: 4,
+      },
+      silentLogger,
+      () => undefined,
+      now,
+    );
+    const { job } = await queue.enqueue('crashy', { eventId: 'e1' });
+    // Five runners in turn lease it and die: more stops than attempts, fewer than the limit, survive.
+    for (let i = 0; i < 4; i++) {
+      assert.equal(
+        (await repo.leaseNext(`dead-${i}`, clock, 10_000, ['crashy']))?.id,
+        job.id,
+        `stop ${i + 1}`,
+      );
+      clock += 10_001;
+      await runner.drain(0);
+    }
+    const view = await queue.get(job.id);
+    assert.equal(view.status, 'dead');
+    assert.match(view.lastError!, /stopped 4 times while it ran/);
+    assert.deepEqual(buried, [[{ eventId: 'e1' }, 'the service stopped 4 times while it ran']]);
   });
 
   it('stop() hands unfinished jobs back with their attempt refunded', async () => {

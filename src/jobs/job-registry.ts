@@ -28,6 +28,11 @@ export interface JobDefinition<P = unknown, R = unknown> {
   type: string;
   handler: JobHandler<P, R>;
   maxAttempts?: number;
+  /**
+   * Called when the job is buried without its handler running to the end (its runner stopped
+   * under it `jobs.maxInterruptions` times), so the thing it worked on can say why.
+   */
+  onBuried?: (payload: P, reason: string) => Promise<void>;
 }
 
 /** Thrown by a handler for a failure that retrying cannot fix: the job goes straight to dead. */

@@ -60,31 +60,46 @@ export class JobRepository {
   }
 
   /**
-   * Running jobs whose lease ran out (their runner died or hung) go back to the queue, keeping
-   * their attempt count; those that had no attempts left are dead. Returns how many of each.
+   * Running jobs whose lease ran out: their runner stopped (the process was killed, or it hung).
+   * That is not the job's failure, so each goes back to the queue with its attempt given back and
+   * one more interruption counted; a job interrupted `maxInterruptions` times is dead (it may be
+   * what takes the process down). Returns how many were requeued and the buried ones.
    */
-  async reclaimExpired(now: number): Promise<{ requeued: number; buried: number }> {
+  async reclaimExpired(
+    now: number,
+    maxInterruptions: number,
+  ): Promise<{ requeued: number; buried: Pick<JobRow, 'id' | 'type' | 'payload' | 'interruptions'>[] }> {
     const buried = await this.db
       .updateTable('jobs')
-      .set({
+      .set((eb) => ({
         status: 'dead',
-        last_error: sql<string>`COALESCE(last_error, 'lease expired on the last attempt (the process running it stopped)')`,
+        interruptions: eb('interruptions', '+', 1),
+        last_error: sql<string>`'its runner stopped ' || (interruptions + 1) || ' times while it ran (the process was killed or died)'`,
         lease_owner: null,
         lease_expires_at: null,
         finished_at: now,
         updated_at: now,
-      })
+      }))
       .where('status', '=', 'running')
       .where('lease_expires_at', '<', now)
-      .whereRef('attempts', '>=', 'max_attempts')
-      .executeTakeFirst();
+      .where('interruptions', '>=', maxInterruptions - 1)
+      .returning(['id', 'type', 'payload', 'interruptions'])
+      .execute();
     const requeued = await this.db
       .updateTable('jobs')
-      .set({ status: 'queued', run_at: now, lease_owner: null, lease_expires_at: null, updated_at: now })
+      .set((eb) => ({
+        status: 'queued',
+        run_at: now,
+        attempts: sql<number>`MAX(attempts - 1, 0)`,
+        interruptions: eb('interruptions', '+', 1),
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now,
+      }))
       .where('status', '=', 'running')
       .where('lease_expires_at', '<', now)
       .executeTakeFirst();
-    return { requeued: Number(requeued.numUpdatedRows), buried: Number(buried.numUpdatedRows) };
+    return { requeued: Number(requeued.numUpdatedRows), buried };
   }
 
   /** Extends a lease we still hold; returns null when it was lost, else whether cancel was asked. */

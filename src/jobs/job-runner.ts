@@ -4,12 +4,17 @@ import { backoffDelay, type BackoffPolicy } from './job-queue.js';
 import { PermanentJobError, type JobProgress, type JobRegistry } from './job-registry.js';
 import type { JobRepository, JobRow } from './job-repository.js';
 
+/** A job that took the process down this many times is not tried again. */
+const DEFAULT_MAX_INTERRUPTIONS = 10;
+
 export interface JobRunnerOptions {
   concurrency: number;
   pollIntervalMs: number;
   leaseMs: number;
   backoff: BackoffPolicy;
   retentionDays: number;
+  /** Times a job's runner may stop under it (process killed) before the job is buried. */
+  maxInterruptions?: number;
   /** Minimum time between two progress writes of one job. */
   progressIntervalMs?: number;
 }
@@ -149,10 +154,25 @@ export class JobRunner {
 
   private async reclaim(): Promise<void> {
     this.lastReclaim = this.now();
-    const { requeued, buried } = await this.repo.reclaimExpired(this.lastReclaim);
+    const { requeued, buried } = await this.repo.reclaimExpired(
+      this.lastReclaim,
+      this.options.maxInterruptions ?? DEFAULT_MAX_INTERRUPTIONS,
+    );
     if (requeued > 0)
       this.log.warn({ requeued }, 'jobs whose runner stopped renewing their lease were queued again');
-    if (buried > 0) this.log.warn({ buried }, 'jobs abandoned on their last attempt marked dead');
+    for (const job of buried) {
+      this.log.error(
+        { jobId: job.id, jobType: job.type, interruptions: job.interruptions },
+        'job buried: its runner stopped under it too often',
+      );
+      await this.registry
+        .get(job.type)
+        ?.onBuried?.(
+          JSON.parse(job.payload as string) as never,
+          `the service stopped ${job.interruptions} times while it ran`,
+        )
+        .catch((err: unknown) => this.log.error({ err, jobId: job.id }, 'a buried job could not record it'));
+    }
   }
 
   private async execute(job: JobRow, controller = new AbortController()): Promise<void> {

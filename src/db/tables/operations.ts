@@ -20,6 +20,8 @@ export interface JobsTable {
   result: Json | null;
   last_error: string | null;
   cancel_requested: Generated<Flag>;
+  /** Times the runner stopped under this job (attempt given back each time). */
+  interruptions: Generated<number>;
   created_at: Ms;
   updated_at: Ms;
   started_at: Ms | null;
