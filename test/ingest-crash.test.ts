@@ -198,7 +198,7 @@ it('loses no acknowledged event or its analysis when the service is killed durin
     }
     assert.deepEqual(fs.readdirSync(path.join(dir, 'data/analysis-pending')), []);
     assert.ok(waitingAtKill > 0, 'the kills interrupted events waiting for analysis');
-    const summary = `${rounds} kills; ${acknowledged.size} acknowledged events, 0 lost, 0 without a report; ${waitingAtKill} waiting for analysis at the kills`;
+    const summary = `${rounds} kills; ${acknowledged.size} acknowledged events, 0 lost, 0 without a report; ${waitingAtKill} events waiting for analysis at the kills (summed)`;
     t.diagnostic(summary);
     if (process.env.UVMTEST_CRASH_ROUNDS) console.log(summary);
     const key = fs.readFileSync(path.join(dir, 'data/keys/pending-frames.key'), 'utf8').trim();

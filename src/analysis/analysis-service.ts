@@ -88,6 +88,9 @@ export class AnalysisService {
     const event = await this.repo.getEvent(eventId);
     if (!event) throw new AppError('not_found', `event ${eventId} does not exist`);
     const buffered = await this.frames.get(eventId);
+    // Run again after its report was stored (the process stopped before the job was marked done).
+    if (!buffered && event.analysis_status === 'analyzed' && event.report)
+      return JSON.parse(event.report) as EventReport;
     if (!buffered) {
       // The reason was recorded when the frames were dropped; keep it.
       if (event.analysis_status !== 'failed')

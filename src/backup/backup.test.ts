@@ -22,7 +22,7 @@ import { edgeClient, edgeTransport } from '../edge-client/transport.js';
 import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
 import { TriggerType } from '../gen/guardian/edge/v1/events_pb.js';
 import { enrolledTestEdge } from '../test-support/edge.js';
-import { testService } from '../test-support/service.js';
+import { closeTestService, testService } from '../test-support/service.js';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { createBackup } from './create-backup.js';
 import { restoreBackup } from './restore-backup.js';
@@ -110,13 +110,7 @@ it('restores an install on an empty data directory, and the same edge can still 
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    await service.http.close();
-    await service.edges.stop();
-    await service.events.close();
-    await service.vision.close();
-    service.analysis.close();
-    await service.jobs.runner.stop(1000);
-    await service.database.close();
+    await closeTestService(service);
   }
 });
 

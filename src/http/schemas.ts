@@ -26,3 +26,16 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 export function StringEnum<T extends string>(values: readonly T[], options: { description?: string } = {}) {
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 }
+
+/** An optional comma-separated list in a query string (`?cameras=a,b`). */
+export const CsvQuery = (description: string) =>
+  Type.Optional(Type.String({ maxLength: 2000, description: `${description} (comma-separated)` }));
+
+/** The items of a CsvQuery value, trimmed, without empty ones; undefined when absent. */
+export const splitCsv = (v?: string): string[] | undefined =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;

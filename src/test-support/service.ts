@@ -38,14 +38,19 @@ export async function testService(
     adminToken,
     dataDir,
     close: async () => {
-      await service.http.close();
-      await service.edges.stop();
-      await service.events.close();
-      await service.vision.close();
-      service.analysis.close();
-      await service.jobs.runner.stop(1000);
-      await service.database.close();
+      await closeTestService(service);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops everything a composed service runs, in order (for tests that compose one themselves). */
+export async function closeTestService(service: Service): Promise<void> {
+  await service.http.close();
+  await service.edges.stop();
+  await service.events.close();
+  await service.vision.close();
+  service.analysis.close();
+  await service.jobs.runner.stop(1000);
+  await service.database.close();
 }

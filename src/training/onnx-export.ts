@@ -15,91 +15,29 @@
  */
 import { create, toBinary } from '@bufbuild/protobuf';
 import {
-  AttributeProto_AttributeType as AttrType,
-  AttributeProtoSchema,
   GraphProtoSchema,
   ModelProtoSchema,
-  NodeProtoSchema,
-  TensorProtoSchema,
-  ValueInfoProtoSchema,
-  type AttributeProto,
   type NodeProto,
   type TensorProto,
-  type ValueInfoProto,
 } from '../gen/onnx/onnx_subset_pb.js';
+import {
+  floatTensor,
+  int,
+  int64Tensor,
+  ints,
+  IR_VERSION,
+  node,
+  ONNX_OPSET,
+  permute,
+  valueInfo,
+} from '../ml/onnx-builder.js';
 import { layerGeometry, samePadding, type CaeArchitecture } from './cae-architecture.js';
 import type { NamedParameter } from './cae-parameters.js';
 import type { ScoreCalibration } from './score-calibration.js';
 
-export const ONNX_OPSET = 17;
-const IR_VERSION = 8n; // the IR version that goes with opset 17
-const FLOAT = 1;
-const INT64 = 7;
+export { ONNX_OPSET, permute };
 
 export const ONNX_IO = { input: 'input', recon: 'recon', score: 'score', errorMap: 'error_map' } as const;
-
-/** Permutes a row-major tensor's axes (small and simple: weights are at most a few MB). */
-export function permute(values: Float32Array, shape: number[], perm: number[]): Float32Array {
-  const outShape = perm.map((p) => shape[p]!);
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const out = new Float32Array(values.length);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let d = 0; d < perm.length; d++) src += index[d]! * strides[perm[d]!]!;
-    out[o] = values[src]!;
-    for (let d = outShape.length - 1; d >= 0; d--) {
-      if (++index[d]! < outShape[d]!) break;
-      index[d] = 0;
-    }
-  }
-  return out;
-}
-
-function floatTensor(name: string, dims: number[], values: Float32Array): TensorProto {
-  return create(TensorProtoSchema, {
-    name,
-    dims: dims.map(BigInt),
-    dataType: FLOAT,
-    rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
-  });
-}
-
-function int64Tensor(name: string, values: number[]): TensorProto {
-  const data = BigInt64Array.from(values.map(BigInt));
-  return create(TensorProtoSchema, {
-    name,
-    dims: [BigInt(values.length)],
-    dataType: INT64,
-    rawData: new Uint8Array(data.buffer),
-  });
-}
-
-const ints = (name: string, values: number[]): AttributeProto =>
-  create(AttributeProtoSchema, { name, type: AttrType.INTS, ints: values.map(BigInt) });
-const int = (name: string, value: number): AttributeProto =>
-  create(AttributeProtoSchema, { name, type: AttrType.INT, i: BigInt(value) });
-
-function node(
-  opType: string,
-  inputs: string[],
-  outputs: string[],
-  attribute: AttributeProto[] = [],
-): NodeProto {
-  return create(NodeProtoSchema, { opType, input: inputs, output: outputs, name: outputs[0], attribute });
-}
-
-function valueInfo(name: string, dims: (number | string)[]): ValueInfoProto {
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: {
-      tensorType: {
-        elemType: FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: BigInt(d) })) },
-      },
-    },
-  });
-}
 
 export interface ExportOptions {
   /** Stored as ONNX metadata_props (model id, camera, threshold...). */

@@ -1,22 +1,20 @@
 import { Type } from '@sinclair/typebox';
-import { responses, StringEnum } from '../../schemas.js';
+import { CsvQuery, responses, splitCsv, StringEnum } from '../../schemas.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 import { EventView } from './schemas.js';
 
-const csv = (description: string) =>
-  Type.Optional(Type.String({ maxLength: 2000, description: `${description} (comma-separated)` }));
 const Query = Type.Object(
   {
-    cameras: csv('camera ids'),
-    edges: csv('edge ids'),
+    cameras: CsvQuery('camera ids'),
+    edges: CsvQuery('edge ids'),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
-    triggers: csv('anomaly, motion, rule'),
-    analysisStatus: csv('pending, analyzing, analyzed, failed'),
-    riskLevels: csv('critical, warning, normal, false_positive'),
-    findings: csv('finding (anomaly) types, e.g. new_object, missing_object, scene_change'),
+    triggers: CsvQuery('anomaly, motion, rule'),
+    analysisStatus: CsvQuery('pending, analyzing, analyzed, failed'),
+    riskLevels: CsvQuery('critical, warning, normal, false_positive'),
+    findings: CsvQuery('finding (anomaly) types, e.g. new_object, missing_object, scene_change'),
     hasClip: Type.Optional(Type.Boolean()),
-    incidents: csv('incident ids'),
+    incidents: CsvQuery('incident ids'),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'text in the explanation' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 100, description: 'nextCursor of the previous page' })),
@@ -24,14 +22,6 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const split = (v?: string) =>
-  v
-    ? v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
 
 export function listEventsRoute(app: TypedApp, deps: RouteDeps): void {
   app.get(
@@ -53,16 +43,16 @@ export function listEventsRoute(app: TypedApp, deps: RouteDeps): void {
     async (request) => {
       const q = request.query;
       return deps.events.query.list({
-        cameraIds: split(q.cameras),
-        edgeIds: split(q.edges),
+        cameraIds: splitCsv(q.cameras),
+        edgeIds: splitCsv(q.edges),
         ...(q.from ? { from: Date.parse(q.from) } : {}),
         ...(q.to ? { to: Date.parse(q.to) } : {}),
-        triggers: split(q.triggers) as ('anomaly' | 'motion' | 'rule')[] | undefined,
-        analysisStatus: split(q.analysisStatus),
-        riskLevels: split(q.riskLevels),
-        findingTypes: split(q.findings),
+        triggers: splitCsv(q.triggers) as ('anomaly' | 'motion' | 'rule')[] | undefined,
+        analysisStatus: splitCsv(q.analysisStatus),
+        riskLevels: splitCsv(q.riskLevels),
+        findingTypes: splitCsv(q.findings),
         ...(q.hasClip !== undefined ? { hasClip: q.hasClip } : {}),
-        incidentIds: split(q.incidents),
+        incidentIds: splitCsv(q.incidents),
         ...(q.q ? { text: q.q } : {}),
         ...(q.cursor ? { before: q.cursor } : {}),
         limit: q.limit ?? 50,

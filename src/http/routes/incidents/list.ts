@@ -1,14 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { responses } from '../../schemas.js';
+import { CsvQuery, responses, splitCsv } from '../../schemas.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 import { IncidentView } from './schemas.js';
 
-const csv = (description: string) =>
-  Type.Optional(Type.String({ maxLength: 2000, description: `${description} (comma-separated)` }));
 const Query = Type.Object(
   {
-    cameras: csv('camera ids'),
-    riskLevels: csv('critical, warning, normal, false_positive'),
+    cameras: CsvQuery('camera ids'),
+    riskLevels: CsvQuery('critical, warning, normal, false_positive'),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'ended at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
@@ -16,14 +14,6 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const split = (v?: string) =>
-  v
-    ? v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
 
 export function listIncidentsRoute(app: TypedApp, deps: RouteDeps): void {
   app.get(
@@ -46,8 +36,8 @@ export function listIncidentsRoute(app: TypedApp, deps: RouteDeps): void {
     async (request) => {
       const q = request.query;
       return deps.analysis.incidents.list({
-        cameraIds: split(q.cameras),
-        riskLevels: split(q.riskLevels),
+        cameraIds: splitCsv(q.cameras),
+        riskLevels: splitCsv(q.riskLevels),
         ...(q.from ? { from: Date.parse(q.from) } : {}),
         ...(q.to ? { to: Date.parse(q.to) } : {}),
         ...(q.cursor ? { before: q.cursor } : {}),
