@@ -76,6 +76,13 @@ export const visionSchema = z
   .strictObject({
     /** centernet (built in) or yolo (a YOLOv8/YOLO11 ONNX file the user supplies in yoloModelPath). */
     detector: z.enum(['centernet', 'yolo']).default('centernet'),
+    /**
+     * What runs CenterNet: onnx (onnxruntime on the graph converted at load, ~3x faster on CPU) or
+     * tfjs (the original TF.js graph on the wasm backend, the fallback). YOLO always runs on onnx.
+     */
+    runtime: z.enum(['onnx', 'tfjs']).default('onnx'),
+    /** onnxruntime threads per inference worker (workers x threads should not exceed the cores). */
+    onnxThreads: positiveInt.max(64).default(1),
     yoloModelPath: z.string().min(1).optional(),
     /** Inference worker threads; each loads the model once. Default: one per core. */
     workers: positiveInt.max(32).default(Math.max(1, os.availableParallelism())),

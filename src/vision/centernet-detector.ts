@@ -1,22 +1,26 @@
 /**
  * The default detector: CenterNet (MobileNetV3, COCO 80 classes) shipped as a TF.js graph model in
- * the npm package @vladmandic/human (MIT), run on the tfjs wasm backend. Input [1,H,W,3] float32
- * RGB 0..255 (no scaling); `tower_0/detections` gives [1,100,6] rows [x1,y1,x2,y2,score,class] in
- * input pixels. The package's graph is fixed at 512x512; centernet-graph.ts rewrites it for the
- * small-object pass at a higher resolution, one graph per input size.
+ * the npm package @vladmandic/human (MIT), run on onnxruntime after an in-memory conversion
+ * (centernet-onnx.ts), or on the tfjs wasm backend (`vision.runtime: tfjs`). Input [1,H,W,3]
+ * float32 RGB 0..255 (no scaling); `tower_0/detections` gives [1,100,6] rows
+ * [x1,y1,x2,y2,score,class] in input pixels. The package's graph is fixed at 512x512;
+ * centernet-graph.ts rewrites it for the small-object pass at a higher resolution, one model per
+ * input size.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { loadTf } from '../ml/tfjs-wasm.js';
 import { COCO_LABELS } from './coco-labels.js';
-import { inputFor, MODEL_INPUT, resizedGraph, smallObjectsOnlyIn } from './centernet-graph.js';
+import {
+  OnnxCenterNet,
+  TfjsCenterNet,
+  type CenterNetBackend,
+  type CenterNetRuntime,
+} from './centernet-backends.js';
+import { inputFor, MODEL_INPUT, smallObjectsOnlyIn } from './centernet-graph.js';
 import type { DecodedImage, Detection, Detector } from './types.js';
-
-/** Graphs kept per input size; cameras of one site rarely use more than two. */
-const MAX_GRAPHS = 4;
 
 export function centernetModelPath(): string {
   // The package's exports map hides package.json; resolve its entry point and walk up to its root.
@@ -36,46 +40,43 @@ export function centernetVersion(): string {
   }
 }
 
-export class CenterNetDetector implements Detector {
-  private readonly graphs = new Map<string, Promise<tfTypes.GraphModel>>();
+export interface CenterNetOptions {
+  runtime?: CenterNetRuntime;
+  /** onnxruntime's intra-op threads per worker. */
+  threads?: number;
+  modelJson?: string;
+}
 
+export class CenterNetDetector implements Detector {
   private constructor(
-    private readonly tf: typeof tfTypes,
-    private readonly json: tfTypes.io.ModelJSON,
-    private readonly weights: Buffer,
-    readonly info: { name: string; version: string },
+    private readonly backend: CenterNetBackend,
+    readonly info: { name: string; version: string; runtime: CenterNetRuntime },
   ) {}
 
-  static async load(modelJson = centernetModelPath()): Promise<CenterNetDetector> {
-    const tf = await loadTf();
+  static async load(options: CenterNetOptions = {}): Promise<CenterNetDetector> {
+    const modelJson = options.modelJson ?? centernetModelPath();
     const json = JSON.parse(await readFile(modelJson, 'utf8')) as tfTypes.io.ModelJSON;
     const dir = path.dirname(modelJson);
     const buffers = await Promise.all(
       json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))),
     );
-    const detector = new CenterNetDetector(tf, json, Buffer.concat(buffers), {
+    const weights = Buffer.concat(buffers);
+    const runtime = options.runtime ?? 'onnx';
+    const backend =
+      runtime === 'onnx'
+        ? new OnnxCenterNet(json, weights, options.threads ?? 1)
+        : await TfjsCenterNet.load(json, weights);
+    const detector = new CenterNetDetector(backend, {
       name: 'centernet',
       version: centernetVersion(),
+      runtime,
     });
-    await detector.graph(MODEL_INPUT, MODEL_INPUT); // fail at load, not on the first frame
+    // Fail at load, not on the first frame.
+    await backend.rows(
+      { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) },
+      { width: MODEL_INPUT, height: MODEL_INPUT },
+    );
     return detector;
-  }
-
-  private graph(width: number, height: number): Promise<tfTypes.GraphModel> {
-    const key = `${width}x${height}`;
-    let graph = this.graphs.get(key);
-    if (!graph) {
-      if (this.graphs.size >= MAX_GRAPHS) {
-        const [oldest, evicted] = this.graphs.entries().next().value!;
-        this.graphs.delete(oldest);
-        void evicted.then((m) => m.dispose());
-      }
-      graph = this.tf.loadGraphModel(
-        this.tf.io.fromMemory(resizedGraph(this.json, this.weights, width, height)),
-      );
-      this.graphs.set(key, graph);
-    }
-    return graph;
   }
 
   /**
@@ -92,21 +93,11 @@ export class CenterNetDetector implements Detector {
   }
 
   private async pass(image: DecodedImage, input: { width: number; height: number }): Promise<Detection[]> {
-    const tf = this.tf;
-    const model = await this.graph(input.width, input.height);
-    const out = tf.tidy(() => {
-      const x = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32').toFloat();
-      const resized = tf.image
-        .resizeBilinear(x as tfTypes.Tensor3D, [input.height, input.width])
-        .expandDims(0);
-      return model.execute(resized, 'tower_0/detections') as tfTypes.Tensor;
-    });
-    const rows = (await out.array()) as number[][][];
-    out.dispose();
+    const rows = await this.backend.rows(image, input);
     const sx = image.width / input.width;
     const sy = image.height / input.height;
     const dets: Detection[] = [];
-    for (const [x1, y1, x2, y2, score, cls] of rows[0]!) {
+    for (const [x1, y1, x2, y2, score, cls] of rows) {
       const classId = Math.round(cls!);
       const label = COCO_LABELS[classId];
       if (!label || Number.isNaN(score)) continue;
@@ -120,8 +111,7 @@ export class CenterNetDetector implements Detector {
     return dets;
   }
 
-  async dispose(): Promise<void> {
-    for (const graph of this.graphs.values()) (await graph).dispose();
-    this.graphs.clear();
+  dispose(): Promise<void> {
+    return this.backend.dispose();
   }
 }

@@ -10,6 +10,8 @@ export type VisionConfig = Config['vision'];
 /** What a worker needs to build its detector (plain data: it crosses the thread boundary). */
 export interface DetectorSpec {
   detector: 'centernet' | 'yolo';
+  runtime: 'onnx' | 'tfjs';
+  onnxThreads: number;
   yoloModelPath?: string;
   filters: DetectionFilters;
   /** The network input's longer side when a request names none. */
@@ -19,6 +21,8 @@ export interface DetectorSpec {
 export function detectorSpec(v: VisionConfig): DetectorSpec {
   return {
     detector: v.detector,
+    runtime: v.runtime,
+    onnxThreads: v.onnxThreads,
     ...(v.yoloModelPath ? { yoloModelPath: v.yoloModelPath } : {}),
     smallObjectSide: v.smallObjectSide,
     filters: {
@@ -42,17 +46,19 @@ export function createDetector(spec: DetectorSpec): Promise<Detector> {
     const floor = Math.min(spec.filters.minScore, ...Object.values(spec.filters.classMinScore));
     return YoloDetector.load(spec.yoloModelPath!, { minScore: floor });
   }
-  return CenterNetDetector.load();
+  return CenterNetDetector.load({ runtime: spec.runtime, threads: spec.onnxThreads });
 }
 
 /**
  * A stable name for the configured detector, model version and input
- * ("centernet@mb3-centernet@human-3.3.6+small768", "yolo:yolov8n@onnx"): stored with detections and
+ * ("centernet@mb3-centernet@human-3.3.6+onnx+small768", "yolo:yolov8n@onnx"): stored with detections and
  * baselines, so a change of model or input size is noticed and the baseline rebuilt with it.
  */
 export function detectorKey(spec: DetectorSpec, smallObjectSide = spec.smallObjectSide): string {
   if (spec.detector === 'yolo') return `yolo:${path.basename(spec.yoloModelPath!, '.onnx')}@onnx`;
-  return `centernet@${centernetVersion()}${smallObjectSide > 0 ? `+small${smallObjectSide}` : ''}`;
+  // The runtimes agree closely but not bit for bit: a baseline built on one is rebuilt on the other.
+  const runtime = spec.runtime === 'onnx' ? '+onnx' : '';
+  return `centernet@${centernetVersion()}${runtime}${smallObjectSide > 0 ? `+small${smallObjectSide}` : ''}`;
 }
 
 /** How each camera's frames and snapshots are detected: its input side and the key stored with them. */

@@ -24,6 +24,8 @@ export interface DetectorInfo {
   /** e.g. "centernet" or "yolo:yolov8n". */
   name: string;
   version: string;
+  /** What runs it: onnxruntime or tfjs (wasm). */
+  runtime: 'onnx' | 'tfjs';
 }
 
 /** Raw candidates from a model, before filters and NMS. */

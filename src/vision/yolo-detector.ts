@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { createSession, ort } from '../ml/onnx-runtime.js';
 import { COCO_LABELS } from './coco-labels.js';
-import type { DecodedImage, Detection, Detector } from './types.js';
+import type { DecodedImage, Detection, Detector, DetectorInfo } from './types.js';
 
 export interface Letterbox {
   scale: number;
@@ -71,7 +71,7 @@ export class YoloDetector implements Detector {
     private readonly session: ort.InferenceSession,
     private readonly size: number,
     private readonly minScore: number,
-    readonly info: { name: string; version: string },
+    readonly info: DetectorInfo,
   ) {}
 
   static async load(modelPath: string, options: { minScore: number; name?: string }): Promise<YoloDetector> {
@@ -88,6 +88,7 @@ export class YoloDetector implements Detector {
     return new YoloDetector(session, size, options.minScore, {
       name: `yolo:${name}`,
       version: `onnx-${size}`,
+      runtime: 'onnx',
     });
   }
 

@@ -44,7 +44,11 @@ export function detectRoute(app: TypedApp, deps: RouteDeps): void {
         ),
         response: responses({
           200: Type.Object({
-            detector: Type.Object({ name: Type.String(), version: Type.String() }),
+            detector: Type.Object({
+              name: Type.String(),
+              version: Type.String(),
+              runtime: Type.String({ description: 'onnx (onnxruntime) or tfjs (wasm)' }),
+            }),
             width: Type.Integer(),
             height: Type.Integer(),
             inferenceMs: Type.Number(),
