@@ -7,6 +7,7 @@
  * centernet-graph.ts rewrites it for the small-object pass at a higher resolution, one model per
  * input size.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,7 +20,8 @@ import {
   type CenterNetBackend,
   type CenterNetRuntime,
 } from './centernet-backends.js';
-import { inputFor, MODEL_INPUT, smallObjectsOnlyIn } from './centernet-graph.js';
+import { inputFor, MODEL_INPUT, resizedGraph, smallObjectsOnlyIn } from './centernet-graph.js';
+import { centernetToOnnx } from './centernet-onnx.js';
 import type { DecodedImage, Detection, Detector } from './types.js';
 
 export function centernetModelPath(): string {
@@ -37,6 +39,31 @@ export function centernetVersion(): string {
     return `mb3-centernet@human-${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}`;
   } catch {
     return 'mb3-centernet';
+  }
+}
+
+/**
+ * sha256 of the 512x512 conversion that centernet-onnx.test.ts validated against tfjs on real
+ * frames, per model version. Another package version converts to other bytes and runs on tfjs
+ * until the test has validated it and its hash is added here.
+ */
+export const VALIDATED_CONVERSIONS: Record<string, string> = {
+  'mb3-centernet@human-3.3.6': 'fedf4bcad097b686c13b232d576dff3a4d3c64e2b5b6216dd05094756b6d2d0f',
+};
+
+export function conversionSha256(json: tfTypes.io.ModelJSON, weights: Buffer): string {
+  const bytes = centernetToOnnx(resizedGraph(json, weights, MODEL_INPUT, MODEL_INPUT), {
+    width: MODEL_INPUT,
+    height: MODEL_INPUT,
+  });
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function conversionValidated(json: tfTypes.io.ModelJSON, weights: Buffer): boolean {
+  try {
+    return VALIDATED_CONVERSIONS[centernetVersion()] === conversionSha256(json, weights);
+  } catch {
+    return false; // a graph the converter refuses
   }
 }
 
@@ -61,7 +88,12 @@ export class CenterNetDetector implements Detector {
       json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))),
     );
     const weights = Buffer.concat(buffers);
-    const runtime = options.runtime ?? 'onnx';
+    const runtime =
+      (options.runtime ?? 'onnx') === 'onnx' && conversionValidated(json, weights) ? 'onnx' : 'tfjs';
+    if (runtime !== (options.runtime ?? 'onnx'))
+      process.emitWarning(
+        'the converted CenterNet is not the one validated against tfjs (a different model package?); running it on tfjs',
+      );
     const backend =
       runtime === 'onnx'
         ? new OnnxCenterNet(json, weights, options.threads ?? 1)

@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CenterNetDetector, centernetModelPath } from './centernet-detector.js';
+import {
+  CenterNetDetector,
+  centernetModelPath,
+  centernetVersion,
+  conversionSha256,
+  VALIDATED_CONVERSIONS,
+} from './centernet-detector.js';
 import { resizedGraph } from './centernet-graph.js';
 import { centernetToOnnx } from './centernet-onnx.js';
 import { runDetection } from './detection.js';
@@ -64,6 +70,13 @@ describe('CenterNet on onnxruntime (converted) against tfjs', () => {
     assert.ok(compared >= 30, `objects compared: ${compared}`);
     assert.equal(onnx.info.runtime, 'onnx');
     assert.equal(tfjs.info.runtime, 'tfjs');
+  });
+
+  it('records the sha256 of exactly the conversion this test validated', () => {
+    const modelPath = centernetModelPath();
+    const json = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
+    const weights = fs.readFileSync(path.join(path.dirname(modelPath), 'centernet.bin'));
+    assert.equal(VALIDATED_CONVERSIONS[centernetVersion()], conversionSha256(json, weights));
   });
 
   it('refuses a graph with an op it does not know', () => {
