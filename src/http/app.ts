@@ -1,3 +1,4 @@
+import { consolePage, registerConsole } from './console.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -69,13 +70,14 @@ export async function buildHttpApp(
 
   app.addSchema(ErrorBody);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    errorHandler(
+  app.setNotFoundHandler((request, reply) => {
+    if (consolePage(request, reply)) return reply;
+    return errorHandler(
       new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
       request,
       reply,
-    ),
-  );
+    );
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -119,5 +121,6 @@ export async function buildHttpApp(
   registerAuth(app as unknown as FastifyInstance, deps.tokens);
   registerFiniteNumbers(app as unknown as FastifyInstance);
   registerRoutes(app as unknown as TypedApp, deps);
+  await registerConsole(app as unknown as FastifyInstance);
   return app as unknown as FastifyInstance;
 }

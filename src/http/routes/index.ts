@@ -39,6 +39,7 @@ import { healthzRoute } from './health/healthz.js';
 import { metricsRoute } from './health/metrics.js';
 import { readyzRoute } from './health/readyz.js';
 import { getIncidentRoute } from './incidents/get.js';
+import { currentTokenRoute } from './tokens/current.js';
 import { listIncidentsRoute } from './incidents/list.js';
 import { cancelJobRoute } from './jobs/cancel.js';
 import { getJobRoute } from './jobs/get.js';
@@ -73,6 +74,7 @@ const ROUTES = [
   metricsRoute,
   createTokenRoute,
   listTokensRoute,
+  currentTokenRoute,
   revokeTokenRoute,
   getJobRoute,
   listJobsRoute,

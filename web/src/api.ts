@@ -1,0 +1,81 @@
+/**
+ * The console's REST client, typed from the service's own OpenAPI document (api-types.ts, generated).
+ * The API token lives in sessionStorage (gone with the tab) and only ever travels in the
+ * Authorization header, never in a URL.
+ */
+import type { paths } from './api-types';
+
+const TOKEN_KEY = 'uservm.token';
+
+export const session = {
+  token: () => sessionStorage.getItem(TOKEN_KEY),
+  signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+export type GetResult<P extends keyof paths> = paths[P] extends { get: { responses: { 200: infer R } } }
+  ? JsonOf<R>
+  : never;
+export type PostResult<P extends keyof paths> = paths[P] extends { post: { responses: { 200: infer R } } }
+  ? JsonOf<R>
+  : paths[P] extends { post: { responses: { 201: infer R } } }
+    ? JsonOf<R>
+    : never;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const fill = (path: string, params: Record<string, string>) =>
+  path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(params[k] ?? ''));
+
+async function call(method: string, url: string, body?: unknown): Promise<Response> {
+  const token = session.token();
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) {
+    const err = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    throw new ApiError(
+      res.status,
+      err.error?.code ?? 'http_error',
+      err.error?.message ?? `${res.status} ${res.statusText}`,
+    );
+  }
+  return res;
+}
+
+export async function get<P extends keyof paths>(
+  path: P,
+  params: Record<string, string> = {},
+  query: Record<string, string | undefined> = {},
+): Promise<GetResult<P>> {
+  const q = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1]));
+  const url = fill(path as string, params) + (q.size ? `?${q}` : '');
+  return (await call('GET', url)).json() as Promise<GetResult<P>>;
+}
+
+export async function post<P extends keyof paths>(
+  path: P,
+  params: Record<string, string>,
+  body: unknown,
+): Promise<PostResult<P>> {
+  return (await call('POST', fill(path as string, params), body)).json() as Promise<PostResult<P>>;
+}
+
+/** Raw bytes (ciphertext of an event's snapshot or clip). */
+export async function bytes(path: keyof paths, params: Record<string, string>): Promise<Uint8Array> {
+  return new Uint8Array(await (await call('GET', fill(path as string, params))).arrayBuffer());
+}
