@@ -55,6 +55,9 @@ it('a job running when its process is killed (SIGKILL) runs again after restart'
   await runner.stop(1000);
   const view = await queue.get(job.id);
   assert.equal(view.status, 'succeeded');
-  assert.equal(view.attempts, 2, 'the killed attempt counts, the rerun is the second');
+  // A kill is not the job failing: the attempt is given back and the interruption counted.
+  assert.equal(view.attempts, 1, 'the killed attempt is given back, the rerun is the first');
+  const row = await repo.get(job.id);
+  assert.equal(row?.interruptions, 1, 'the kill is counted as an interruption');
   assert.equal(ranAgain, 1);
 });

@@ -2,7 +2,10 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import type { Logger } from '../logging/logger.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { CLOSE_TASK, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+
+/** How long a closing worker gets to release its resources before it is terminated. */
+const CLOSE_GRACE_MS = 10_000;
 
 export interface WorkerPoolOptions {
   /** Module that calls serveWorkerTasks(); a file URL. */
@@ -115,7 +118,18 @@ export class WorkerPool {
       slot.busy?.reject(new AppError('shutting_down', 'worker pool closed while the task ran'));
       slot.busy = undefined;
     }
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // Ask each worker to release its native resources and exit; terminate any that does not in time.
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), CLOSE_GRACE_MS);
+            s.worker.once('exit', () => (clearTimeout(timer), resolve()));
+            s.worker.ref();
+            s.worker.postMessage({ id: 0, task: CLOSE_TASK, payload: null } satisfies WorkerRequest);
+          }),
+      ),
+    );
   }
 
   private spawn(): Slot {

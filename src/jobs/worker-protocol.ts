@@ -23,11 +23,41 @@ export type WorkerReply =
 
 export type WorkerTask = (payload: never, ctx: { progress(p: unknown): void }) => unknown | Promise<unknown>;
 
-/** Called once by a worker module: answers the pool's requests with the named tasks. */
-export function serveWorkerTasks(tasks: Record<string, WorkerTask>): void {
+/** The pool's request to release native resources and exit (before it terminates the thread). */
+export const CLOSE_TASK = '__close';
+
+/**
+ * Called once by a worker module: answers the pool's requests with the named tasks. `onClose`
+ * releases what the worker holds (onnxruntime sessions abort the process if a thread holding them
+ * is terminated), then the thread exits on its own.
+ */
+export function serveWorkerTasks(
+  tasks: Record<string, WorkerTask>,
+  onClose: () => Promise<void> | void = () => undefined,
+): void {
   if (!parentPort) throw new Error('serveWorkerTasks must run in a worker thread');
   const port = parentPort;
+  // Tasks in flight: a native call (an onnxruntime run) must finish before the thread goes away.
+  const running = new Set<Promise<unknown>>();
   port.on('message', async (req: WorkerRequest) => {
+    if (req.task === CLOSE_TASK) {
+      await Promise.allSettled([...running]);
+      await Promise.resolve(onClose()).catch(() => undefined);
+      port.close();
+      return;
+    }
+    let done!: () => void;
+    const flight = new Promise<void>((r) => (done = r));
+    running.add(flight);
+    try {
+      await answer(req);
+    } finally {
+      running.delete(flight);
+      done();
+    }
+  });
+
+  async function answer(req: WorkerRequest): Promise<void> {
     const task = tasks[req.task];
     try {
       if (!task) throw new Error(`unknown worker task ${req.task}`);
@@ -53,5 +83,5 @@ export function serveWorkerTasks(tasks: Record<string, WorkerTask>): void {
         },
       } satisfies WorkerReply);
     }
-  });
+  }
 }

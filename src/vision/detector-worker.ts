@@ -12,7 +12,10 @@ const spec = workerData as DetectorSpec;
 sharp.concurrency(1);
 let detector: Promise<Detector> | undefined;
 
-serveWorkerTasks({
-  detect: async (req: DetectRequest) =>
-    runDetection(await (detector ??= createDetector(spec)), spec.filters, req, spec.smallObjectSide),
-});
+serveWorkerTasks(
+  {
+    detect: async (req: DetectRequest) =>
+      runDetection(await (detector ??= createDetector(spec)), spec.filters, req, spec.smallObjectSide),
+  },
+  async () => (await detector?.catch(() => undefined))?.dispose(),
+);

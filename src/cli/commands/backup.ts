@@ -9,7 +9,7 @@ export function backupCommands(program: Command): void {
   program
     .command('backup <file>')
     .description(
-      'back up the install to one ZIP file: an online copy of the database, the CA, the WireGuard key, the analysis key, the spool and the effective config (never the blobs: back up the object store or blob folder separately). Safe while the service runs; the file holds private keys',
+      'back up database, CA, WireGuard key, analysis key, spool and config to one ZIP (not the blobs); safe while the service runs; holds private keys',
     )
     .action(async (file: string) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
@@ -26,7 +26,7 @@ export function backupCommands(program: Command): void {
   program
     .command('restore <file>')
     .description(
-      'restore a backup into the data directory (empty unless --force); checks every file against the manifest first; run with the service stopped',
+      'restore a backup into an empty data directory (or --force); checks every file first; service stopped',
     )
     .option('--force', 'replace the database and keys already in the data directory')
     .action(async (file: string, opts: { force?: boolean }) => {

@@ -8,7 +8,7 @@ export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description(
-      'run the service: REST API and background jobs (and, as capabilities land, the edge gRPC API)',
+      'run the service: REST API and console, edge gRPC API, WireGuard, background jobs (training, analysis, archiving)',
     )
     .option('--host <host>', 'listen address (server.host)')
     .option('--port <port>', 'listen port (server.port)', (v) => Number(v))
