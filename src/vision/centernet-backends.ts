@@ -94,11 +94,19 @@ export class OnnxCenterNet implements CenterNetBackend {
   readonly runtime = 'onnx' as const;
   private readonly sessions: PerSize<ort.InferenceSession>;
 
-  constructor(json: tfTypes.io.ModelJSON, weights: Buffer, threads: number) {
+  /** `converted`: a model already converted for one input size (the load's validation made it). */
+  constructor(
+    json: tfTypes.io.ModelJSON,
+    weights: Buffer,
+    threads: number,
+    converted?: { width: number; height: number; bytes: Uint8Array },
+  ) {
     this.sessions = new PerSize(
       (w, h) =>
         ort.InferenceSession.create(
-          centernetToOnnx(resizedGraph(json, weights, w, h), { width: w, height: h }),
+          converted && converted.width === w && converted.height === h
+            ? converted.bytes
+            : centernetToOnnx(resizedGraph(json, weights, w, h), { width: w, height: h }),
           {
             intraOpNumThreads: threads,
             interOpNumThreads: 1,

@@ -51,19 +51,26 @@ export const VALIDATED_CONVERSIONS: Record<string, string> = {
   'mb3-centernet@human-3.3.6': 'fedf4bcad097b686c13b232d576dff3a4d3c64e2b5b6216dd05094756b6d2d0f',
 };
 
-export function conversionSha256(json: tfTypes.io.ModelJSON, weights: Buffer): string {
-  const bytes = centernetToOnnx(resizedGraph(json, weights, MODEL_INPUT, MODEL_INPUT), {
+/** The model's own 512x512 input converted to ONNX. */
+const convertWhole = (json: tfTypes.io.ModelJSON, weights: Buffer) =>
+  centernetToOnnx(resizedGraph(json, weights, MODEL_INPUT, MODEL_INPUT), {
     width: MODEL_INPUT,
     height: MODEL_INPUT,
   });
-  return createHash('sha256').update(bytes).digest('hex');
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function conversionSha256(json: tfTypes.io.ModelJSON, weights: Buffer): string {
+  return sha256(convertWhole(json, weights));
 }
 
-function conversionValidated(json: tfTypes.io.ModelJSON, weights: Buffer): boolean {
+/** The 512x512 conversion when it is the validated one (the backend reuses it), else null. */
+function validatedConversion(json: tfTypes.io.ModelJSON, weights: Buffer): Uint8Array | null {
   try {
-    return VALIDATED_CONVERSIONS[centernetVersion()] === conversionSha256(json, weights);
+    const bytes = convertWhole(json, weights);
+    return VALIDATED_CONVERSIONS[centernetVersion()] === sha256(bytes) ? bytes : null;
   } catch {
-    return false; // a graph the converter refuses
+    return null; // a graph the converter refuses
   }
 }
 
@@ -88,15 +95,19 @@ export class CenterNetDetector implements Detector {
       json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(path.join(dir, p))),
     );
     const weights = Buffer.concat(buffers);
-    const runtime =
-      (options.runtime ?? 'onnx') === 'onnx' && conversionValidated(json, weights) ? 'onnx' : 'tfjs';
+    const whole = (options.runtime ?? 'onnx') === 'onnx' ? validatedConversion(json, weights) : null;
+    const runtime = whole ? 'onnx' : 'tfjs';
     if (runtime !== (options.runtime ?? 'onnx'))
       process.emitWarning(
         'the converted CenterNet is not the one validated against tfjs (a different model package?); running it on tfjs',
       );
     const backend =
       runtime === 'onnx'
-        ? new OnnxCenterNet(json, weights, options.threads ?? 1)
+        ? new OnnxCenterNet(json, weights, options.threads ?? 1, {
+            width: MODEL_INPUT,
+            height: MODEL_INPUT,
+            bytes: whole!,
+          })
         : await TfjsCenterNet.load(json, weights);
     const detector = new CenterNetDetector(backend, {
       name: 'centernet',
