@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { resolveDataPath } from '../config/load.js';
@@ -280,7 +279,7 @@ export async function composeService(
 
     const selfCheckDeps: SelfCheckDeps = {
       dataDir: config.dataDir,
-      spoolDir: path.resolve(config.dataDir, config.archive.spoolDir),
+      spoolDir: resolveDataPath(config, config.archive.spoolDir),
       health: config.health,
       jobs: repository,
       spooledObjects: async () =>

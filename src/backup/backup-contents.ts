@@ -19,7 +19,7 @@ export interface BackupSource {
 }
 
 export const databasePath = (config: Config) => resolveDataPath(config, config.database.path);
-export const spoolRoot = (config: Config) => path.resolve(config.dataDir, config.archive.spoolDir);
+export const spoolRoot = (config: Config) => resolveDataPath(config, config.archive.spoolDir);
 
 function walk(root: string, prefix: string): BackupSource[] {
   if (!fs.existsSync(root)) return [];
