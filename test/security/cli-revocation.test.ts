@@ -7,6 +7,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { edgeClient, edgeTransport } from '../../src/edge-client/transport.js';
+import { EdgeService } from '../../src/gen/guardian/edge/v1/edge_pb.js';
 import { enrolledTestEdge } from '../../src/test-support/edge.js';
 import { testService } from '../../src/test-support/service.js';
 
@@ -84,6 +86,16 @@ describe('security: revoking from the CLI', () => {
       .where('camera_id', '=', 'cam-cli')
       .executeTakeFirstOrThrow();
     assert.equal(Number(snapshots.n), 1, 'only the snapshot sent before the revocation was kept');
-    await assert.rejects(edge.edge.heartbeat({}), /revoked: stolen/);
+    // The old connection was cut (a call racing the cut sees CANCEL); an edge reconnects, and the
+    // new connection's calls are refused with the reason.
+    const reconnected = edgeClient(
+      EdgeService,
+      edgeTransport({
+        endpoint: `127.0.0.1:${ctx.service.edges.grpcAddress!.port}`,
+        caPem: ctx.service.edges.ca.certPem,
+        ...edge.credentials,
+      }),
+    );
+    await assert.rejects(reconnected.heartbeat({}), /revoked: stolen/);
   });
 });
