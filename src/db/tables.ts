@@ -24,6 +24,7 @@ import type {
 import type {
   IncidentsTable,
   EventsTable,
+  EventReviewsTable,
   EventObjectsTable,
   EventFindingsTable,
   ArchiveObjectsTable,
@@ -68,6 +69,7 @@ export interface DB {
   snapshot_detections: SnapshotDetectionsTable;
   incidents: IncidentsTable;
   events: EventsTable;
+  event_reviews: EventReviewsTable;
   event_objects: EventObjectsTable;
   event_findings: EventFindingsTable;
   archive_objects: ArchiveObjectsTable;

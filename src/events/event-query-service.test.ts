@@ -4,6 +4,7 @@ import { testDatabase } from '../test-support/db.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { EventQueryService } from './event-query-service.js';
 import { EventRepository } from './event-repository.js';
+import { EventReviewRepository } from './event-review-repository.js';
 import { Spool } from './spool.js';
 
 const handle = testDatabase();
@@ -34,6 +35,7 @@ it('serves recent events from a bounded cache that every change invalidates', as
     repo,
     new FsBlobStore(`${handle.dir}/blobs`),
     new Spool(`${handle.dir}/spool`),
+    new EventReviewRepository(handle.db),
     2,
   );
   const event = (id: string) => ({

@@ -6,29 +6,10 @@ import type { ArchiveObjectRow, EventFilter, EventRepository, EventRow } from '.
 import type { Spool } from './spool.js';
 import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
+import type { EventReviewRepository } from './event-review-repository.js';
+import { toEventView, type EventView } from './event-view.js';
 
-export interface EventView {
-  id: string;
-  cameraId: string;
-  edgeId: string;
-  edgeEventKey: string;
-  trigger: string;
-  startedAt: string;
-  endedAt: string | null;
-  edgeModel: { id: string | null; version: string | null; score: number | null; threshold: number | null };
-  edgeDetections: unknown;
-  frameCount: number;
-  hasClip: boolean;
-  analysisStatus: string;
-  /** Why the analysis failed, when it did. */
-  analysisError: string | null;
-  /** The incident (a burst of this camera's events) the event belongs to, once analysed. */
-  incidentId: string | null;
-  riskScore: number | null;
-  riskLevel: string | null;
-  explanation: string | null;
-  createdAt: string;
-}
+export type { EventView } from './event-view.js';
 
 export interface EventDetail extends EventView {
   objects: { kind: string; key: string; size: number; sha256: string; status: string; bucket: string }[];
@@ -45,6 +26,7 @@ export class EventQueryService {
     private readonly events: EventRepository,
     private readonly store: BlobStore,
     private readonly spool: Spool,
+    private readonly reviews: EventReviewRepository,
     cacheEntries = 0,
   ) {
     if (cacheEntries > 0) {
@@ -60,22 +42,40 @@ export class EventQueryService {
     return this.cache?.size ?? 0;
   }
 
-  async list(filter: EventFilter): Promise<{ items: EventView[]; nextCursor: string | null }> {
+  /** `viewer`: the calling API token, whose reviews the views carry. */
+  async list(
+    filter: EventFilter,
+    viewer?: string,
+  ): Promise<{ items: EventView[]; nextCursor: string | null }> {
     const rows = await this.events.list(filter);
+    const reviewed = viewer
+      ? await this.reviews.reviewedAt(
+          viewer,
+          rows.map((r) => r.id),
+        )
+      : new Map<string, number>();
     return {
-      items: rows.map(toView),
+      items: rows.map((r) => toEventView(r, reviewed.get(r.id) ?? null)),
       nextCursor: rows.length === filter.limit ? rows[rows.length - 1]!.id : null,
     };
   }
 
-  async get(id: string): Promise<EventDetail> {
+  async get(id: string, viewer?: string): Promise<EventDetail> {
+    const detail = await this.detail(id);
+    if (!viewer) return detail;
+    const at = (await this.reviews.reviewedAt(viewer, [id])).get(id);
+    return at === undefined ? detail : { ...detail, reviewedAt: new Date(at).toISOString() };
+  }
+
+  /** The event as anyone sees it (cached: no per-caller parts). */
+  private async detail(id: string): Promise<EventDetail> {
     const hit = this.cache?.get(id);
     if (hit) return hit;
     const generation = this.generation;
     const row = await this.require(id);
     const objects = await this.events.objects(id);
     const detail: EventDetail = {
-      ...toView(row),
+      ...toEventView(row),
       objects: objects.map((o) => ({
         kind: o.kind,
         key: o.key,
@@ -157,34 +157,3 @@ export class EventQueryService {
     return row;
   }
 }
-
-function toView(r: EventRow): EventView {
-  return {
-    id: r.id,
-    cameraId: r.camera_id,
-    edgeId: r.edge_id,
-    edgeEventKey: r.edge_event_key,
-    trigger: r.trigger_type,
-    startedAt: new Date(r.started_at).toISOString(),
-    endedAt: r.ended_at === null ? null : new Date(r.ended_at).toISOString(),
-    edgeModel: {
-      id: r.edge_model_id,
-      version: r.edge_model_version,
-      // Rows stored before ingest refused non-finite numbers must still render.
-      score: finiteOrNull(r.edge_score),
-      threshold: finiteOrNull(r.edge_threshold),
-    },
-    edgeDetections: r.edge_detections ? JSON.parse(r.edge_detections) : [],
-    frameCount: r.frame_count,
-    hasClip: r.has_clip === 1,
-    analysisStatus: r.analysis_status,
-    analysisError: r.analysis_error,
-    incidentId: r.incident_id,
-    riskScore: r.risk_score,
-    riskLevel: r.risk_level,
-    explanation: r.explanation,
-    createdAt: new Date(r.created_at).toISOString(),
-  };
-}
-
-const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);

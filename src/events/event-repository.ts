@@ -19,6 +19,8 @@ export interface EventFilter {
   text?: string;
   /** Events of these incidents. */
   incidentIds?: string[];
+  /** Only events this API token has (value true) or has not (false) marked reviewed. */
+  reviewed?: { tokenId: string; value: boolean };
   /** Cursor: only events with a smaller id (ids are time-ordered). */
   before?: string;
   limit: number;
@@ -79,6 +81,7 @@ export class EventRepository {
         objects.length,
       );
     });
+    this.changed(event.id);
   }
 
   /** Records an accepted clip and flags the event, atomically. */
@@ -121,6 +124,18 @@ export class EventRepository {
     if (filter.incidentIds?.length) q = q.where('incident_id', 'in', filter.incidentIds);
     if (filter.text)
       q = q.where('explanation', 'like', `%${filter.text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+    if (filter.reviewed) {
+      const { tokenId, value } = filter.reviewed;
+      q = q.where(({ exists, not, selectFrom }) => {
+        const review = exists(
+          selectFrom('event_reviews')
+            .select('event_reviews.event_id')
+            .whereRef('event_reviews.event_id', '=', 'events.id')
+            .where('event_reviews.token_id', '=', tokenId),
+        );
+        return value ? review : not(review);
+      });
+    }
     if (filter.before) q = q.where('id', '<', filter.before);
     return q.execute();
   }

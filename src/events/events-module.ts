@@ -13,7 +13,10 @@ import { ARCHIVE_JOB, archiveJob } from './archive-job.js';
 import { ClipUploadService } from './clip-upload-service.js';
 import { EventIngestService } from './event-ingest-service.js';
 import { EventQueryService } from './event-query-service.js';
+import { EventChangeFeed } from './event-change-feed.js';
 import { EventRepository } from './event-repository.js';
+import { EventReviewRepository } from './event-review-repository.js';
+import { EventReviewService } from './event-review-service.js';
 import { Spool } from './spool.js';
 import { QuotaService } from './quota-service.js';
 import { reconcileJob, RECONCILE_JOB, retentionJob, RETENTION_JOB } from './retention-jobs.js';
@@ -32,7 +35,8 @@ export function createEventsModule(
   const repository = new EventRepository(db);
   const spool = new Spool(path.resolve(config.dataDir, config.archive.spoolDir));
   registry.register(archiveJob(repository, store, spool, log.child({ component: 'archive' })));
-  const query = new EventQueryService(repository, store, spool, config.archive.hotCacheEntries);
+  const reviews = new EventReviewRepository(db);
+  const query = new EventQueryService(repository, store, spool, reviews, config.archive.hotCacheEntries);
   const usage = new StorageUsageRepository(db);
   const quotas = new QuotaService(
     usage,
@@ -69,6 +73,9 @@ export function createEventsModule(
   return {
     repository,
     query,
+    reviews: new EventReviewService(reviews),
+    /** Which events changed, for live views (the console's SSE stream). */
+    changes: new EventChangeFeed(repository),
     quotas,
     /** Retention every retentionIntervalMinutes, reconciliation daily. */
     schedule(scheduler: JobScheduler): void {

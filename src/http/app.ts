@@ -13,6 +13,7 @@ import { registerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { registerFiniteNumbers } from './finite-numbers.js';
 import { registerRequestTimeout } from './request-timeout.js';
+import { registerEventStreams } from './sse.js';
 import type { RouteDeps, TypedApp } from './routes/deps.js';
 import { registerRoutes } from './routes/index.js';
 import { ErrorBody } from './schemas.js';
@@ -93,7 +94,8 @@ export async function buildHttpApp(
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
     // A viewer token is read-only by definition: refuse at start a write route that lets it in.
     const methods = [route.method].flat();
-    if (route.config?.auth === 'viewer' && methods.some((m) => m !== 'GET' && m !== 'HEAD'))
+    const writes = methods.some((m) => m !== 'GET' && m !== 'HEAD');
+    if (route.config?.auth === 'viewer' && writes && !route.config.callersOwnState)
       throw new Error(`${methods.join(',')} ${route.url}: viewer access is for reads only`);
     if ((route.config?.auth ?? 'admin') === 'public') return;
     route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
@@ -120,6 +122,7 @@ export async function buildHttpApp(
   registerRequestTimeout(app as unknown as FastifyInstance, server.requestTimeoutMs);
   registerAuth(app as unknown as FastifyInstance, deps.tokens);
   registerFiniteNumbers(app as unknown as FastifyInstance);
+  registerEventStreams(app as unknown as FastifyInstance);
   registerRoutes(app as unknown as TypedApp, deps);
   await registerConsole(app as unknown as FastifyInstance);
   return app as unknown as FastifyInstance;

@@ -10,6 +10,11 @@ declare module 'fastify' {
     auth?: RouteAccess;
     /** false for streaming routes that may legitimately run longer than the request timeout. */
     timeout?: boolean;
+    /**
+     * The write changes only the caller's own state (its review marks), so a viewer may make it;
+     * without this, viewer access is for reads only.
+     */
+    callersOwnState?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;

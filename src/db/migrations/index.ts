@@ -3,6 +3,7 @@ import * as m0002 from './0002_telemetry_typed.js';
 import * as m0003 from './0003_reenroll_tokens.js';
 import * as m0004 from './0004_analysis_error.js';
 import * as m0005 from './0005_job_interruptions.js';
+import * as m0006 from './0006_event_reviews.js';
 
 export interface Migration {
   /** Sortable, never renamed once released. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: Migration[] = [
   { id: '0003_reenroll_tokens', up: m0003.up },
   { id: '0004_analysis_error', up: m0004.up },
   { id: '0005_job_interruptions', up: m0005.up },
+  { id: '0006_event_reviews', up: m0006.up },
 ];

@@ -42,6 +42,13 @@ export interface EventsTable {
   updated_at: Ms;
 }
 
+/** An event marked reviewed by one API token. */
+export interface EventReviewsTable {
+  event_id: string;
+  token_id: string;
+  reviewed_at: Ms;
+}
+
 export interface EventObjectsTable {
   id: string;
   event_id: string;

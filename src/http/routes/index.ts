@@ -34,6 +34,8 @@ import { deleteEventRoute } from './events/delete.js';
 import { getEventRoute } from './events/get.js';
 import { listEventsRoute } from './events/list.js';
 import { eventSnapshotRoute } from './events/snapshot.js';
+import { eventReviewRoutes } from './events/review.js';
+import { eventChangesRoute } from './events/changes.js';
 import { learnNormalFrameRoute } from './events/learn-normal.js';
 import { healthzRoute } from './health/healthz.js';
 import { metricsRoute } from './health/metrics.js';
@@ -91,6 +93,8 @@ const ROUTES = [
   listEventsRoute,
   getEventRoute,
   eventSnapshotRoute,
+  eventReviewRoutes,
+  eventChangesRoute,
   eventClipRoute,
   deleteEventRoute,
   listIncidentsRoute,

@@ -31,6 +31,6 @@ export function getEventRoute(app: TypedApp, deps: RouteDeps): void {
         }),
       },
     },
-    async (request) => deps.events.query.get(request.params.id),
+    async (request) => deps.events.query.get(request.params.id, request.principal!.tokenId),
   );
 }

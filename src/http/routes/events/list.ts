@@ -15,6 +15,11 @@ const Query = Type.Object(
     findings: CsvQuery('finding (anomaly) types, e.g. new_object, missing_object, scene_change'),
     hasClip: Type.Optional(Type.Boolean()),
     incidents: CsvQuery('incident ids'),
+    reviewed: Type.Optional(
+      Type.Boolean({
+        description: 'only events the calling token has (true) or has not (false) marked reviewed',
+      }),
+    ),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'text in the explanation' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 100, description: 'nextCursor of the previous page' })),
@@ -42,21 +47,27 @@ export function listEventsRoute(app: TypedApp, deps: RouteDeps): void {
     },
     async (request) => {
       const q = request.query;
-      return deps.events.query.list({
-        cameraIds: splitCsv(q.cameras),
-        edgeIds: splitCsv(q.edges),
-        ...(q.from ? { from: Date.parse(q.from) } : {}),
-        ...(q.to ? { to: Date.parse(q.to) } : {}),
-        triggers: splitCsv(q.triggers) as ('anomaly' | 'motion' | 'rule')[] | undefined,
-        analysisStatus: splitCsv(q.analysisStatus),
-        riskLevels: splitCsv(q.riskLevels),
-        findingTypes: splitCsv(q.findings),
-        ...(q.hasClip !== undefined ? { hasClip: q.hasClip } : {}),
-        incidentIds: splitCsv(q.incidents),
-        ...(q.q ? { text: q.q } : {}),
-        ...(q.cursor ? { before: q.cursor } : {}),
-        limit: q.limit ?? 50,
-      });
+      return deps.events.query.list(
+        {
+          cameraIds: splitCsv(q.cameras),
+          edgeIds: splitCsv(q.edges),
+          ...(q.from ? { from: Date.parse(q.from) } : {}),
+          ...(q.to ? { to: Date.parse(q.to) } : {}),
+          triggers: splitCsv(q.triggers) as ('anomaly' | 'motion' | 'rule')[] | undefined,
+          analysisStatus: splitCsv(q.analysisStatus),
+          riskLevels: splitCsv(q.riskLevels),
+          findingTypes: splitCsv(q.findings),
+          ...(q.hasClip !== undefined ? { hasClip: q.hasClip } : {}),
+          incidentIds: splitCsv(q.incidents),
+          ...(q.reviewed !== undefined
+            ? { reviewed: { tokenId: request.principal!.tokenId, value: q.reviewed } }
+            : {}),
+          ...(q.q ? { text: q.q } : {}),
+          ...(q.cursor ? { before: q.cursor } : {}),
+          limit: q.limit ?? 50,
+        },
+        request.principal!.tokenId,
+      );
     },
   );
 }

@@ -1,4 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import { IdParams } from '../../schemas.js';
+import { openEventStream } from '../../sse.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 
 /**
@@ -19,33 +21,22 @@ export function trainingEventsRoute(app: TypedApp, deps: RouteDeps): void {
     async (request, reply) => {
       const id = request.params.id;
       const job = await deps.ml.training.get(id);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
-      const send = (type: string, data: unknown) =>
-        res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      const stream = openEventStream(app as unknown as FastifyInstance, reply);
+      const send = stream.send;
       for (const e of await deps.ml.training.epochs(id)) send('epoch', e);
       if (job.status !== 'queued' && job.status !== 'running') {
         send('done', { status: job.status, modelId: job.modelId, error: job.error });
-        res.end();
+        stream.end();
         return;
       }
       const unsubscribe = deps.ml.training.hub.subscribe(id, (event) => {
         send(event.type, event.data);
         if (event.type === 'done') {
           unsubscribe();
-          res.end();
+          stream.end();
         }
       });
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      res.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribe();
-      });
+      stream.onClose(unsubscribe);
     },
   );
 }

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+export interface EventStream {
+  send(type: string, data: unknown): void;
+  end(): void;
+  /** Runs once when the stream ends, whoever ends it (the client, the route, shutdown). */
+  onClose(fn: () => void): void;
+}
+
+const open = new WeakMap<FastifyInstance, Set<EventStream>>();
+
+/** At build time (hooks cannot be added once the app is listening): closing ends open streams. */
+export function registerEventStreams(app: FastifyInstance): void {
+  const streams = new Set<EventStream>();
+  open.set(app, streams);
+  app.addHook('preClose', async () => streams.forEach((s) => s.end()));
+}
+
+/**
+ * Server-sent events on a hijacked reply: a keep-alive comment every 15 s (proxies and the
+ * server's idle timeout would otherwise cut a quiet stream), and every stream still open is ended
+ * when the app closes, so shutdown does not wait for clients to hang up.
+ */
+export function openEventStream(app: FastifyInstance, reply: FastifyReply): EventStream {
+  const streams = open.get(app);
+  if (!streams) throw new Error('registerEventStreams was not called for this app');
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write('retry: 3000\n\n');
+  const closers: (() => void)[] = [];
+  const stream: EventStream = {
+    send: (type, data) => void res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`),
+    end: () => res.end(),
+    onClose: (fn) => void closers.push(fn),
+  };
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  streams.add(stream);
+  res.on('close', () => {
+    clearInterval(keepAlive);
+    streams.delete(stream);
+    closers.forEach((fn) => fn());
+  });
+  return stream;
+}
