@@ -1,180 +1,214 @@
 /**
  * The owner's console in a real browser (Debian's chromium through puppeteer-core): sign in with an
- * API token, see an analysed event, decrypt its snapshot in the page with the owner's age identity
- * (the canvas holds the original frame's pixels), post feedback and see the re-score. Every request
- * the page makes is inspected: no identity and no plaintext frame ever goes to the server. The page
- * logs no console error. Screenshots go to docs/screenshots when UVM_SCREENSHOTS=1.
+ * API token, see an analysed event on the list and the day timeline, decrypt its snapshot in the
+ * page with the owner's age identity (the canvas holds the original frame's pixels), play its
+ * encrypted motion-JPEG clip, post feedback and see the re-score, mark it reviewed, see a new event
+ * arrive live, and find the key remembered on this device after a reload. Every request the page
+ * makes is inspected: no identity and no plaintext frame ever goes to the server; no console error.
+ * Screenshots go to docs/screenshots when UVM_SCREENSHOTS=1.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { generateIdentity, identityToRecipient } from 'age-encryption';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import sharp from 'sharp';
+import { clipUploadMessages } from '../src/edge-client/clip-upload-messages.js';
 import { TriggerType } from '../src/gen/guardian/edge/v1/events_pb.js';
-import { consoleRoot } from '../src/http/console.js';
+import {
+  consoleUnderTest,
+  screenshotDir,
+  skipWithoutBrowser,
+  type PageGlobals,
+} from '../src/test-support/console-browser.js';
 import { enrolledTestEdge } from '../src/test-support/edge.js';
-import { testService } from '../src/test-support/service.js';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = !fs.existsSync(chromium)
-  ? process.env.CI
-    ? false // CI installs it: fail below instead of skipping
-    : `no browser at ${chromium} (apt-get install chromium)`
-  : false;
-const frame = fs.readFileSync(path.resolve('test/fixtures/vtest-day/frame-0005.jpg'));
-const shots = process.env.UVM_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : null;
+const skip = skipWithoutBrowser();
+const fixture = (n: string) => fs.readFileSync(path.resolve(`test/fixtures/vtest-day/frame-${n}.jpg`));
+const frame = fixture('0005');
+const shots = screenshotDir();
 
-let svc: Awaited<ReturnType<typeof testService>>;
-let browser: Browser;
-let base = '';
+let world: Awaited<ReturnType<typeof consoleUnderTest>>;
+let edge: Awaited<ReturnType<typeof enrolledTestEdge>>;
 let identity = '';
 let eventId = '';
 
+const upload = async (key: string) =>
+  (
+    await edge.events.uploadEvent({
+      cameraId: 'garden',
+      eventKey: key,
+      startedAtMs: BigInt(Date.now() - 5000),
+      trigger: TriggerType.MOTION,
+      frames: [{ image: frame }],
+      clipExpected: key === 'console-1',
+    })
+  ).eventId;
+
 before(async () => {
   if (skip) return;
-  if (!fs.existsSync(path.join(consoleRoot(), 'index.html')))
-    execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
   identity = await generateIdentity();
-  svc = await testService({
-    'edgeApi.port': 0,
+  world = await consoleUnderTest({
     'archive.recipients': [await identityToRecipient(identity)],
     'training.autoTrain': false,
     'vision.smallObjectSide': 0,
-    'jobs.pollIntervalMs': 20,
   });
-  await svc.service.edges.start();
-  svc.service.jobs.runner.start();
-  const edge = await enrolledTestEdge(svc.service, 'console-edge', ['garden']);
-  const res = await edge.events.uploadEvent({
-    cameraId: 'garden',
-    eventKey: 'console-1',
-    startedAtMs: BigInt(Date.now() - 5000),
-    trigger: TriggerType.MOTION,
-    frames: [{ image: frame }],
-  });
-  eventId = res.eventId;
+  edge = await enrolledTestEdge(world.svc.service, 'console-edge', ['garden']);
+  eventId = await upload('console-1');
+  // The clip, as the reference edge records it: the frames as motion JPEG, encrypted to the owner.
+  const e = new Encrypter();
+  e.addRecipient(await identityToRecipient(identity));
+  const clip = await e.encrypt(Buffer.concat([fixture('0001'), fixture('0005'), fixture('0009')]));
+  await edge.events.uploadClip(clipUploadMessages(eventId, clip));
   for (let i = 0; i < 400; i++) {
-    const e = await svc.service.events.query.get(eventId);
-    if (e.analysisStatus === 'analyzed') break;
+    if ((await world.svc.service.events.query.get(eventId)).analysisStatus === 'analyzed') break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  await svc.service.http.listen({ host: '127.0.0.1', port: 0 });
-  const address = svc.service.http.server.address() as { port: number };
-  base = `http://127.0.0.1:${address.port}`;
-  browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
 });
 
 after(async () => {
-  await browser?.close();
-  await svc?.close();
+  await world?.close();
 });
 
+/** The canvas's pixels against the original frame (mean absolute difference per channel). */
+async function canvasDifference(p: Awaited<ReturnType<typeof world.open>>): Promise<number> {
+  const { width, height, pixels } = await p.page.$eval('canvas[data-frame="0"]', (c) => {
+    // The page's DOM types (test code compiles against Node's, not the browser's).
+    const canvas = c as unknown as {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      };
+    };
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb: number[] = [];
+    for (let i = 0; i < data.length; i += 4 * 97) rgb.push(data[i]!, data[i + 1]!, data[i + 2]!);
+    return { width: canvas.width, height: canvas.height, pixels: rgb };
+  });
+  const original = await sharp(frame).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([width, height], [original.info.width, original.info.height]);
+  let diff = 0;
+  for (let k = 0, i = 0; i < original.data.length; i += 3 * 97, k += 3)
+    for (let c = 0; c < 3; c++) diff += Math.abs(original.data[i + c]! - pixels[k + c]!);
+  return diff / pixels.length;
+}
+
+const text = (p: Awaited<ReturnType<typeof world.open>>, selector: string) =>
+  p.page.$eval(selector, (el) => el.textContent ?? '');
+
 it(
-  'signs in, lists the event, decrypts its snapshot in the page and re-scores on feedback',
+  'signs in, decrypts the snapshot and plays the clip in the page, re-scores on feedback, marks reviewed, follows new events live',
   { skip },
   async () => {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1100, height: 800 });
-    const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
-    const requests: { url: string; body: string; type: string }[] = [];
-    page.on('request', (r) =>
-      requests.push({ url: r.url(), body: r.postData() ?? '', type: r.headers()['content-type'] ?? '' }),
-    );
-
-    const res = await page.goto(`${base}/`);
+    const p = await world.open();
+    const res = await p.page.goto(`${world.base}/`);
     assert.match(res!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
-    await page.waitForSelector('#token');
-    if (shots) await page.screenshot({ path: path.join(shots, 'sign-in.png') });
-    await page.type('#token', 'uvm_wrong_token');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[role=alert]');
-    await page.$eval('#token', (el) => ((el as unknown as { value: string }).value = ''));
-    await page.type('#token', svc.adminToken);
-    await page.click('button[type=submit]');
+    await p.page.waitForSelector('#token');
+    if (shots) await p.page.screenshot({ path: path.join(shots, 'sign-in.png') });
+    await p.page.type('#token', 'uvm_wrong_token');
+    await p.page.click('button[type=submit]');
+    await p.page.waitForSelector('[role=alert]');
+    await p.page.$eval('#token', (el) => ((el as unknown as { value: string }).value = ''));
+    await p.page.type('#token', world.svc.adminToken);
+    await p.page.click('button[type=submit]');
 
-    await page.waitForSelector(`[data-event="${eventId}"]`);
-    const row = await page.$eval(`[data-event="${eventId}"]`, (el) => el.textContent ?? '');
+    await p.page.waitForSelector(`[data-event="${eventId}"]`);
+    const row = await text(p, `[data-event="${eventId}"]`);
     assert.match(row, /garden/);
     assert.match(row, /Nothing unusual|people|person/i, 'the explanation is shown');
-    if (shots) await page.screenshot({ path: path.join(shots, 'events.png') });
+    assert.ok(
+      await p.page.$(`.timeline a.dot[href="/events/${eventId}"]`),
+      'the event is on the day timeline',
+    );
+    if (shots) await p.page.screenshot({ path: path.join(shots, 'events.png') });
 
-    await page.click(`[data-event="${eventId}"]`);
-    await page.waitForSelector('#owner-key');
-    assert.equal(new URL(page.url()).pathname, `/events/${eventId}`);
-    await page.type('#owner-key', identity);
-    await page.click('form.decrypt button[type=submit]');
-    await page.waitForSelector('canvas[data-frame="0"]');
-    if (shots) await page.screenshot({ path: path.join(shots, 'event-detail.png') });
-
-    // The canvas holds the frame the edge sent, decoded by the browser.
-    const { width, height, pixels } = await page.$eval('canvas[data-frame="0"]', (c) => {
-      // The page's DOM types (test code compiles against Node's, not the browser's).
-      const canvas = c as unknown as {
-        width: number;
-        height: number;
-        getContext(kind: '2d'): {
-          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-        };
-      };
-      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      const rgb: number[] = [];
-      for (let i = 0; i < data.length; i += 4 * 97) rgb.push(data[i]!, data[i + 1]!, data[i + 2]!);
-      return { width: canvas.width, height: canvas.height, pixels: rgb };
-    });
-    const original = await sharp(frame).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    assert.deepEqual([width, height], [original.info.width, original.info.height]);
-    let diff = 0;
-    for (let k = 0, i = 0; i < original.data.length; i += 3 * 97, k += 3)
-      for (let c = 0; c < 3; c++) diff += Math.abs(original.data[i + c]! - pixels[k + c]!);
-    const mean = diff / pixels.length;
+    await p.page.click(`[data-event="${eventId}"]`);
+    await p.page.waitForSelector('#owner-key');
+    assert.equal(new URL(p.page.url()).pathname, `/events/${eventId}`);
+    await p.page.type('#owner-key', identity);
+    await p.page.click('#remember-key');
+    await p.page.click('form.decrypt button[type=submit]');
+    await p.page.waitForSelector('canvas[data-frame="0"]');
+    const mean = await canvasDifference(p);
     assert.ok(mean < 3, `canvas pixels match the original frame (mean difference ${mean.toFixed(2)})`);
 
+    // The clip: decrypted here, split into its three JPEG frames and played in turn.
+    await p.page.click('button.play');
+    await p.page.waitForSelector('[data-clip="mjpeg"] img[data-clip-frame]');
+    assert.equal(await p.page.$eval('[data-clip="mjpeg"]', (el) => el.getAttribute('data-frames')), '3');
+    const seen = new Set<string>();
+    for (let i = 0; i < 20 && seen.size < 2; i++) {
+      seen.add(await p.page.$eval('[data-clip-frame]', (el) => el.getAttribute('data-clip-frame') ?? ''));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    assert.ok(seen.size >= 2, 'the clip plays frame after frame');
+    if (shots)
+      await p.page.screenshot({ path: path.join(shots, 'event-detail.jpg'), fullPage: true, quality: 80 });
+
     // Feedback, and the re-score it causes.
-    await page.click('.feedback button');
-    await page.waitForSelector('.feedback [role=status]');
+    await p.page.click('.feedback button');
+    await p.page.waitForSelector('.feedback [role=status]');
     assert.match(
-      await page.$eval('.feedback [role=status]', (el) => el.textContent ?? ''),
+      await text(p, '.feedback [role=status]'),
       /false positive recorded; re-scored: (normal|false positive|false_positive) \(\d+\)/,
     );
 
+    // Mark reviewed: stored on the server for this token, so the "not reviewed" list drops it.
+    await p.page.click('.actions button[aria-pressed="false"]');
+    await p.page.waitForSelector('.actions button[aria-pressed="true"]');
+    const reviewed = await world.svc.service.events.query.get(eventId);
+    assert.equal(reviewed.analysisStatus, 'analyzed');
+    await p.page.click('header .brand');
+    await p.page.waitForSelector(`[data-event="${eventId}"]`);
+    await p.page.select('form.filters label:nth-child(5) select', 'false');
+    await p.page.waitForFunction(
+      (id) => !(globalThis as unknown as PageGlobals).document.querySelector(`[data-event="${id}"]`),
+      {},
+      eventId,
+    );
+
+    // Live: a new event appears without reloading the page.
+    const fresh = await upload('console-2');
+    await p.page.waitForSelector(`[data-event="${fresh}"]`, { timeout: 10_000 });
+
+    // The key was remembered on this device: after a reload the snapshot decrypts by itself.
+    await p.page.goto(`${world.base}/events/${eventId}`);
+    await p.page.waitForSelector('canvas[data-frame="0"]', { timeout: 10_000 });
+    assert.ok((await canvasDifference(p)) < 3);
+
     // Nothing secret or decrypted went to the server; the token never travelled in a URL.
-    for (const r of requests) {
+    for (const r of p.requests) {
       assert.ok(
         !r.url.includes('AGE-SECRET-KEY') && !r.body.includes('AGE-SECRET-KEY'),
         `${r.url} carries no identity`,
       );
-      assert.ok(!r.url.includes(svc.adminToken), `${r.url} carries no token`);
+      assert.ok(!r.url.includes(world.svc.adminToken), `${r.url} carries no token`);
       assert.ok(!r.type.startsWith('image/'), `${r.url} uploads no image`);
       assert.ok(!r.body.includes('JFIF'), `${r.url} uploads no JPEG`);
     }
     assert.ok(
-      requests.some((r) => r.url.endsWith(`/api/v1/events/${eventId}/snapshots/0`)),
+      p.requests.some((r) => r.url.endsWith(`/api/v1/events/${eventId}/snapshots/0`)),
       'ciphertext fetched',
     );
+    assert.ok(
+      p.requests.some((r) => r.url.endsWith(`/api/v1/events/${eventId}/clip`)),
+      'clip ciphertext fetched',
+    );
     assert.deepEqual(
-      problems.filter((p) => !/401|Unauthorized|Failed to load resource/.test(p)),
+      p.problems.filter((x) => !/401|Unauthorized|Failed to load resource/.test(x)),
       [],
       'no console errors (the refused sign-in logs its 401)',
     );
-    await page.close();
+    await p.page.close();
   },
 );
 
 it('serves pages with the history fallback and keeps API 404s as JSON', { skip }, async () => {
-  const page = await fetch(`${base}/events/does-not-exist`, { headers: { accept: 'text/html' } });
+  const page = await fetch(`${world.base}/events/does-not-exist`, { headers: { accept: 'text/html' } });
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<div id="app">/);
-  const api = await fetch(`${base}/api/v1/nope`, { headers: { accept: 'text/html' } });
+  const api = await fetch(`${world.base}/api/v1/nope`, { headers: { accept: 'text/html' } });
   assert.equal(api.status, 404);
   assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'route_not_found');
 });

@@ -41,12 +41,13 @@ export class IncidentService {
     };
   }
 
-  async get(id: string): Promise<IncidentView & { events: EventView[] }> {
+  /** `viewer`: the calling API token, whose review marks the events carry. */
+  async get(id: string, viewer?: string): Promise<IncidentView & { events: EventView[] }> {
     const row = await this.repo.get(id);
     if (!row) throw new AppError('not_found', `incident ${id} does not exist`);
     const summary = (await this.repo.summaries([id])).get(id)!;
     if (summary.events === 0) throw new AppError('not_found', `incident ${id} has no stored events left`);
-    const { items } = await this.events.list({ incidentIds: [id], limit: MAX_EVENTS });
+    const { items } = await this.events.list({ incidentIds: [id], limit: MAX_EVENTS }, viewer);
     // Oldest first: an incident reads as a sequence.
     return { ...toView(row, summary), events: items.reverse() };
   }

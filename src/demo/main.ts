@@ -33,7 +33,11 @@ for (const q of loop.quiet) console.log(`  (no event) ${q.name}: the edge's mode
 console.log(`\nAdmin token: ${loop.adminToken}`);
 console.log(`The owner's age identity (decrypts clips and snapshots): ${path.join(dataDir, 'owner.key')}`);
 if (keep) {
-  console.log(`\nServing on http://127.0.0.1:${address.port} (API docs at /docs); Ctrl-C to stop.`);
+  console.log(
+    `\nThe owner's console: http://127.0.0.1:${address.port}/ (sign in with the admin token above; on an` +
+      ` event, load ${path.join(dataDir, 'owner.key')} to decrypt its snapshots and clip in the browser).` +
+      `\nAPI docs at /docs. Ctrl-C to stop.`,
+  );
   const stop = () => void loop.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

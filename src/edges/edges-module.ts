@@ -135,7 +135,14 @@ export async function createEdgesModule(
       extraRoutes.push(add);
     },
     /** Where edges enrol (over the underlay): the edge API's public endpoint before the tunnel exists. */
-    enrollmentEndpoint: `${config.edgeApi.host === '0.0.0.0' ? (config.wireguard.endpoint.split(':')[0] ?? '127.0.0.1') : config.edgeApi.host}:${config.edgeApi.port}`,
+    get enrollmentEndpoint() {
+      const host =
+        config.edgeApi.host === '0.0.0.0'
+          ? (config.wireguard.endpoint.split(':')[0] ?? '127.0.0.1')
+          : config.edgeApi.host;
+      // The bound port once listening (a configured port 0 means "any free one").
+      return `${host}:${address?.port ?? config.edgeApi.port}`;
+    },
     get grpcAddress() {
       return address;
     },

@@ -79,3 +79,16 @@ export async function post<P extends keyof paths>(
 export async function bytes(path: keyof paths, params: Record<string, string>): Promise<Uint8Array> {
   return new Uint8Array(await (await call('GET', fill(path as string, params))).arrayBuffer());
 }
+
+export async function put<P extends keyof paths>(
+  path: P,
+  params: Record<string, string>,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await call('PUT', fill(path as string, params), body);
+  return res.status === 204 ? null : res.json();
+}
+
+export async function del<P extends keyof paths>(path: P, params: Record<string, string>): Promise<void> {
+  await call('DELETE', fill(path as string, params));
+}

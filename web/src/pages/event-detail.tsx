@@ -1,59 +1,74 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, bytes, get, post, type GetResult } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, bytes, del, get, post, put, type GetResult } from '../api';
+import { readClip, type Clip } from '../clip';
+import { ClipPlayer } from '../components/clip-player';
+import { ErrorNote } from '../components/error-note';
+import { FrameView, type Overlay } from '../components/frame-view';
+import { OwnerKeyForm } from '../components/owner-key-form';
+import { RiskBadge } from '../components/risk-badge';
 import { decrypt, ownerKey } from '../decrypt';
-import { RiskBadge } from './risk-badge';
+import { followEventChanges } from '../live';
+import { onLink } from '../router';
+import { isAdmin } from '../use-load';
+import { ReportView, type Report } from '../components/report-view';
 
 type EventDetailView = GetResult<'/api/v1/events/{id}'>;
-/** The parts of the analysis report the page shows (the API documents it as free-form). */
-interface Report {
-  risk: { score: number; level: string; factors: { factor: string; effect: number }[] };
-  explanation: string;
-  findings: {
-    type: string;
-    label?: string;
-    score: number;
-    box?: { x1: number; y1: number; x2: number; y2: number };
-  }[];
-  edgeComparison: { edgeScore: number | null; serverScore: number | null; serverThreshold: number | null };
-  inputs: {
-    frames: {
-      width: number;
-      height: number;
-      detections: { label: string; score: number; box: { x1: number; y1: number; x2: number; y2: number } }[];
-    }[];
-  };
+
+/** Finding boxes are shares of the image (0..1); detections are pixels. */
+function overlays(report: Report | null, frames: ImageBitmap[]): Overlay[] {
+  return frames.map((bitmap, n) => {
+    const last = n === frames.length - 1;
+    return {
+      detections: report?.inputs.frames[n]?.detections ?? [],
+      regions: !last
+        ? []
+        : (report?.findings ?? []).flatMap((f) => {
+            if (!f.box) return [];
+            const b = f.box;
+            const scale = b.x2 <= 1 && b.y2 <= 1 ? [bitmap.width, bitmap.height] : [1, 1];
+            const box = {
+              x1: b.x1 * scale[0]!,
+              y1: b.y1 * scale[1]!,
+              x2: b.x2 * scale[0]!,
+              y2: b.y2 * scale[1]!,
+            };
+            return [{ label: `${f.type.replace('_', ' ')}${f.label ? `: ${f.label}` : ''}`, box }];
+          }),
+    };
+  });
 }
 
 export function EventDetail({ id }: { id: string }) {
   const [event, setEvent] = useState<EventDetailView | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [keyText, setKeyText] = useState('');
   const [frames, setFrames] = useState<ImageBitmap[]>([]);
-  const [decrypting, setDecrypting] = useState(false);
+  const [clip, setClip] = useState<Clip | null>(null);
+  const [busy, setBusy] = useState(false);
   const [feedback, setFeedback] = useState<string | null>(null);
-  const admin = sessionStorage.getItem('uservm.role') === 'admin';
 
-  const loadReport = () =>
-    get('/api/v1/events/{id}/report', { id })
-      .then((r) => setReport(r as unknown as Report))
-      .catch((e: unknown) => {
-        if (!(e instanceof ApiError && e.status === 404)) setError((e as Error).message);
-      });
+  const load = () =>
+    Promise.all([
+      get('/api/v1/events/{id}', { id }).then(setEvent),
+      get('/api/v1/events/{id}/report', { id })
+        .then((r) => setReport(r as unknown as Report))
+        .catch((e: unknown) => {
+          if (!(e instanceof ApiError && e.status === 404)) throw e;
+        }),
+    ]).catch((e: Error) => setError(e.message));
   useEffect(() => {
-    get('/api/v1/events/{id}', { id })
-      .then(setEvent)
-      .catch((e: Error) => setError(e.message));
-    void loadReport();
+    void load();
+    return followEventChanges((ids) => ids.includes(id) && void load());
   }, [id]);
+  // A key remembered on this device decrypts as soon as the event is known.
+  useEffect(() => {
+    if (event && frames.length === 0) void ownerKey.restore().then((has) => has && void decryptSnapshots());
+  }, [event?.id]);
 
-  const decryptAll = async (e: Event) => {
-    e.preventDefault();
+  const decryptSnapshots = async () => {
     setError(null);
-    setDecrypting(true);
+    setBusy(true);
     try {
-      if (keyText) ownerKey.set(keyText);
-      setKeyText('');
       const out: ImageBitmap[] = [];
       for (let n = 0; n < (event?.frameCount ?? 0); n++) {
         const plain = await decrypt(await bytes('/api/v1/events/{id}/snapshots/{n}', { id, n: String(n) }));
@@ -65,11 +80,21 @@ export function EventDetail({ id }: { id: string }) {
     } catch (err) {
       setError((err as Error).message);
     } finally {
-      setDecrypting(false);
+      setBusy(false);
     }
   };
-
-  const give = async (kind: 'false_positive' | 'confirmed') => {
+  const playClip = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      setClip(readClip(await decrypt(await bytes('/api/v1/events/{id}/clip', { id }))));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const give = async (kind: 'false_positive' | 'confirmed' | 'false_negative') => {
     try {
       await post('/api/v1/events/{id}/feedback', { id }, { kind });
       const r = (await post('/api/v1/events/{id}/rescore', { id }, {})) as unknown as { after: Report };
@@ -81,15 +106,17 @@ export function EventDetail({ id }: { id: string }) {
       setError((err as Error).message);
     }
   };
+  const toggleReview = async () => {
+    try {
+      if (event?.reviewedAt) await del('/api/v1/events/{id}/review', { id });
+      else await put('/api/v1/events/{id}/review', { id });
+      await load();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
 
-  if (!event)
-    return error ? (
-      <p role="alert" class="error">
-        {error}
-      </p>
-    ) : (
-      <p>Loading…</p>
-    );
+  if (!event) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
   return (
     <section>
       <h1>
@@ -99,72 +126,62 @@ export function EventDetail({ id }: { id: string }) {
       <p class="meta">
         {new Date(event.startedAt).toLocaleString()} · {event.trigger} · {event.frameCount} frames ·{' '}
         {event.id}
+        {event.incidentId && (
+          <>
+            {' · '}
+            <a href={`/incidents/${event.incidentId}`} onClick={onLink(`/incidents/${event.incidentId}`)}>
+              its incident
+            </a>
+          </>
+        )}
       </p>
       <p class="explanation">
         {report?.explanation ?? event.explanation ?? event.analysisError ?? 'waiting for analysis'}
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {report && (
-        <>
-          <ul class="chips">
-            {report.findings.map((f) => (
-              <li class="chip">
-                {f.type.replace('_', ' ')}
-                {f.label ? `: ${f.label}` : ''} ({f.score.toFixed(2)})
-              </li>
-            ))}
-          </ul>
-          <details>
-            <summary>Risk factors and scores</summary>
-            <ul>
-              {report.risk.factors.map((f) => (
-                <li>
-                  {f.factor}: {f.effect > 0 ? '+' : ''}
-                  {f.effect.toFixed(1)}
-                </li>
-              ))}
-              <li>
-                edge score {report.edgeComparison.edgeScore ?? '–'}, server score{' '}
-                {report.edgeComparison.serverScore ?? '–'}
-                {report.edgeComparison.serverThreshold !== null
-                  ? ` (threshold ${report.edgeComparison.serverThreshold})`
-                  : ''}
-              </li>
-            </ul>
-          </details>
-        </>
-      )}
-      {frames.length === 0 ? (
-        <form class="decrypt" onSubmit={decryptAll}>
-          {!ownerKey.has() && (
-            <>
-              <label for="owner-key">Owner key (decrypts here, never sent)</label>
-              <textarea
-                id="owner-key"
-                rows={2}
-                spellcheck={false}
-                placeholder="AGE-SECRET-KEY-1..."
-                value={keyText}
-                onInput={(e) => setKeyText((e.target as HTMLTextAreaElement).value)}
-              />
-            </>
-          )}
-          <button type="submit" disabled={decrypting || (!ownerKey.has() && !keyText.trim())}>
-            {decrypting ? 'Decrypting…' : 'Decrypt snapshots'}
+      <div class="actions">
+        <button
+          type="button"
+          class="secondary"
+          aria-pressed={event.reviewedAt !== null}
+          onClick={toggleReview}
+        >
+          {event.reviewedAt
+            ? `Reviewed ${new Date(event.reviewedAt).toLocaleString()} (undo)`
+            : 'Mark reviewed'}
+        </button>
+        {ownerKey.has() && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void ownerKey.forget().then(() => setFrames([]))}
+          >
+            Forget owner key
           </button>
-        </form>
+        )}
+      </div>
+      <ErrorNote error={error} />
+      {report && <ReportView report={report} />}
+      {frames.length === 0 ? (
+        <OwnerKeyForm busy={busy} onReady={() => void decryptSnapshots()} />
       ) : (
         <div class="frames">
-          {frames.map((bitmap, n) => (
-            <Frame bitmap={bitmap} boxes={report?.inputs.frames[n]?.detections ?? []} index={n} />
+          {overlays(report, frames).map((overlay, n) => (
+            <FrameView bitmap={frames[n]!} overlay={overlay} index={n} />
           ))}
         </div>
       )}
-      {admin && report && (
+      {event.hasClip && frames.length > 0 && !clip && (
+        <button type="button" class="play" disabled={busy} onClick={() => void playClip()}>
+          {busy ? 'Decrypting…' : 'Play clip'}
+        </button>
+      )}
+      {clip && (
+        <>
+          <h2>Clip</h2>
+          <ClipPlayer clip={clip} />
+        </>
+      )}
+      {isAdmin() && report && (
         <div class="feedback">
           <button type="button" onClick={() => give('false_positive')}>
             False positive
@@ -172,41 +189,12 @@ export function EventDetail({ id }: { id: string }) {
           <button type="button" onClick={() => give('confirmed')}>
             Confirmed
           </button>
+          <button type="button" onClick={() => give('false_negative')}>
+            Missed something
+          </button>
           {feedback && <p role="status">{feedback}</p>}
         </div>
       )}
     </section>
-  );
-}
-
-/** The decrypted frame on one canvas, the detected objects' boxes on another above it. */
-function Frame({
-  bitmap,
-  boxes,
-  index,
-}: {
-  bitmap: ImageBitmap;
-  boxes: Report['inputs']['frames'][number]['detections'];
-  index: number;
-}) {
-  const image = useRef<HTMLCanvasElement>(null);
-  const overlay = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    image.current!.getContext('2d')!.drawImage(bitmap, 0, 0);
-    const g = overlay.current!.getContext('2d')!;
-    g.clearRect(0, 0, bitmap.width, bitmap.height);
-    g.lineWidth = 2;
-    g.font = '14px sans-serif';
-    for (const d of boxes) {
-      g.strokeStyle = g.fillStyle = d.label === 'person' ? '#ff5a5f' : '#2ec4b6';
-      g.strokeRect(d.box.x1, d.box.y1, d.box.x2 - d.box.x1, d.box.y2 - d.box.y1);
-      g.fillText(`${d.label} ${d.score.toFixed(2)}`, d.box.x1 + 2, Math.max(14, d.box.y1 - 4));
-    }
-  }, [bitmap, boxes]);
-  return (
-    <figure class="frame">
-      <canvas ref={image} width={bitmap.width} height={bitmap.height} data-frame={index} />
-      <canvas ref={overlay} width={bitmap.width} height={bitmap.height} class="overlay" />
-    </figure>
   );
 }

@@ -18,6 +18,6 @@ export function getIncidentRoute(app: TypedApp, deps: RouteDeps): void {
         }),
       },
     },
-    async (request) => deps.analysis.incidents.get(request.params.id),
+    async (request) => deps.analysis.incidents.get(request.params.id, request.principal!.tokenId),
   );
 }
