@@ -27,6 +27,7 @@ import { ServiceMetrics } from '../telemetry/metrics.js';
 import { ReadinessService } from '../telemetry/readiness.js';
 import { createEdgesModule, type EdgesModule } from '../edges/edges-module.js';
 import { DomainEventBus } from './domain-events.js';
+import { closeInOrder } from './shutdown.js';
 import { createEventsModule, type EventsModule } from '../events/events-module.js';
 import type { EventIngestService } from '../events/event-ingest-service.js';
 import { eventHandlers } from '../edge-api/handlers/events.js';
@@ -83,6 +84,8 @@ export interface Service {
   analysis: AnalysisModule;
   models: ModelsModule;
   http: FastifyInstance;
+  /** Stops everything in the one order (app/shutdown.ts); running jobs get `deadlineMs`. Idempotent. */
+  close(deadlineMs: number): Promise<void>;
 }
 
 export interface ComposeOptions {
@@ -317,7 +320,8 @@ export async function composeService(
       models,
       ...(config.archive.maxTotalBytes ? { maxTotalBytes: config.archive.maxTotalBytes } : {}),
     });
-    return {
+    let closing: Promise<void> | undefined;
+    const service: Service = {
       config,
       log,
       database,
@@ -338,7 +342,9 @@ export async function composeService(
       analysis,
       models,
       http,
+      close: (deadlineMs) => (closing ??= closeInOrder(service, deadlineMs)),
     };
+    return service;
   } catch (err) {
     await database.close();
     throw err;

@@ -27,10 +27,7 @@ export async function startService(
     await service.edges.start();
     await service.http.listen({ host: config.server.host, port: config.server.port });
   } catch (err) {
-    await service.edges.stop();
-    await service.jobs.runner.stop(0);
-    await service.checkpointer.stop();
-    await service.database.close();
+    await service.close(0);
     throw err;
   }
   // The first event should not wait for the model to load; a failure shows in /readyz (detector).
@@ -56,20 +53,8 @@ export async function startService(
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) => {
     stopping ??= (async () => {
-      const deadline = Date.now() + config.server.shutdownTimeoutMs;
       log.info({ reason, deadlineMs: config.server.shutdownTimeoutMs }, 'shutting down');
-      service.readiness.markShuttingDown();
-      service.jobs.scheduler.stop();
-      await Promise.all([
-        service.http.close(),
-        service.edges.stop(),
-        service.jobs.runner.stop(Math.max(0, deadline - Date.now())),
-      ]);
-      await service.events.close();
-      await service.vision.close();
-      service.analysis.close();
-      await service.checkpointer.stop();
-      await service.database.close();
+      await service.close(config.server.shutdownTimeoutMs);
       log.info('shutdown complete');
     })();
     return stopping;

@@ -269,15 +269,6 @@ export async function runFullLoop(o: LoopOptions): Promise<LoopResult> {
     adminToken,
     events,
     quiet,
-    close: async () => {
-      await service.http.close();
-      await service.edges.stop();
-      service.jobs.scheduler.stop();
-      await service.jobs.runner.stop(2000);
-      await service.events.close();
-      await service.vision.close();
-      service.analysis.close();
-      await service.database.close();
-    },
+    close: () => service.close(2000),
   };
 }
