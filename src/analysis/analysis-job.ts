@@ -2,8 +2,9 @@ import { isAppError } from '../errors/app-error.js';
 import { PermanentJobError, type JobDefinition } from '../jobs/job-registry.js';
 import type { AnalysisRepository } from './analysis-repository.js';
 import type { AnalysisService } from './analysis-service.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const ANALYSIS_JOB = 'events.analyze';
+export const ANALYSIS_JOB = 'events.analyze' satisfies JobType;
 
 /** `events.analyze`: one event through the pipeline; retried on transient errors, then marked failed. */
 export function analysisJob(

@@ -13,15 +13,11 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import { frameFeatures, type FrameFeatures } from '../vision/frame-features.js';
 import type { AnalysisService } from './analysis-service.js';
 import type { FrameAnalysis } from './types.js';
+import type { JobPayloads, JobType } from '../jobs/job-types.js';
 
-export const LEARN_NORMAL_JOB = 'events.learn-normal-frame';
+export const LEARN_NORMAL_JOB = 'events.learn-normal-frame' satisfies JobType;
 
-export interface LearnNormalPayload {
-  eventId: string;
-  cameraId: string;
-  frame: number;
-  snapshotId: string;
-}
+export type LearnNormalPayload = JobPayloads['events.learn-normal-frame'];
 
 export interface NormalFrameOutcome {
   snapshotId: string;

@@ -42,6 +42,7 @@ import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
 import { RollupRepository } from '../telemetry/rollup-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
+import { HEALTH_JOB, healthJob } from '../telemetry/health-job.js';
 import { telemetryHandlers } from '../edge-api/handlers/telemetry.js';
 import { datasetHandlers } from '../edge-api/handlers/datasets.js';
 import { DatasetService as DatasetRpc } from '../gen/guardian/edge/v1/datasets_pb.js';
@@ -143,11 +144,7 @@ export async function composeService(
     registry.register(telemetryRollupJob({ samples: telemetryRepo, rollups: rollupRepo }, config.telemetry));
     // Health needs services composed later; the job resolves it when it runs.
     const late: { health?: HealthService } = {};
-    registry.register({
-      type: HEALTH_JOB,
-      maxAttempts: 1,
-      handler: async () => (await late.health!.evaluate()).status,
-    });
+    registry.register(healthJob(() => late.health!));
     const bus = new DomainEventBus();
     const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
     const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
@@ -350,8 +347,6 @@ export async function composeService(
     throw err;
   }
 }
-
-const HEALTH_JOB = 'health.evaluate';
 
 function printInitialToken(token: string): void {
   process.stdout.write(

@@ -22,8 +22,9 @@ import {
   type BaselineStats,
   type StaticObject,
 } from './baseline-stats.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const BASELINE_JOB = 'baseline.build';
+export const BASELINE_JOB = 'baseline.build' satisfies JobType;
 
 export interface BaselineView {
   cameraId: string;

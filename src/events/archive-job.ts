@@ -4,8 +4,9 @@ import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { EventRepository } from './event-repository.js';
 import type { Spool } from './spool.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const ARCHIVE_JOB = 'events.archive';
+export const ARCHIVE_JOB = 'events.archive' satisfies JobType;
 
 /**
  * Moves an event's spooled objects to the object store. The store takes each spooled file with its

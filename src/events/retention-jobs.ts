@@ -6,9 +6,10 @@ import type { EventQueryService } from './event-query-service.js';
 import type { EventRepository } from './event-repository.js';
 import type { QuotaService } from './quota-service.js';
 import type { StorageUsageRepository } from './storage-usage-repository.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const RETENTION_JOB = 'events.retention';
-export const RECONCILE_JOB = 'storage.reconcile';
+export const RETENTION_JOB = 'events.retention' satisfies JobType;
+export const RECONCILE_JOB = 'storage.reconcile' satisfies JobType;
 const BATCH = 200;
 
 /**

@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error.js';
 import { newId } from '../db/ids.js';
 import type { JobRegistry } from './job-registry.js';
 import type { JobRepository, JobRow } from './job-repository.js';
+import type { PayloadOf } from './job-types.js';
 
 export interface EnqueueOptions {
   /** While a job with this key and type is queued or running, enqueueing again returns it. */
@@ -43,9 +44,10 @@ export class JobQueue {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async enqueue<P>(
-    type: string,
-    payload: P,
+  /** A known type's payload is checked against its entry in job-types.ts. */
+  async enqueue<T extends string>(
+    type: T,
+    payload: PayloadOf<T>,
     options: EnqueueOptions = {},
   ): Promise<{ job: JobView; created: boolean }> {
     const definition = this.registry.get(type);

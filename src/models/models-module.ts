@@ -19,8 +19,9 @@ import { ModelRepository } from './model-repository.js';
 import { ModelStatusService } from './model-status-service.js';
 import { modelHealthCheck } from './model-health.js';
 import type { HealthService } from '../telemetry/health-service.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const ADVANCE_JOB = 'deployments.advance';
+export const ADVANCE_JOB = 'deployments.advance' satisfies JobType;
 export type ModelsModule = ReturnType<ReturnType<typeof registerModelJobs>>;
 
 export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, registry: JobRegistry) {

@@ -2,8 +2,9 @@ import type { JobDefinition } from '../jobs/job-registry.js';
 import { rollUp } from './rollup.js';
 import type { RollupRepository } from './rollup-repository.js';
 import type { TelemetryRepository } from './telemetry-repository.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const TELEMETRY_ROLLUP_JOB = 'telemetry.rollup';
+export const TELEMETRY_ROLLUP_JOB = 'telemetry.rollup' satisfies JobType;
 /** Samples rolled up per transaction on a first run over a long history (progress between them). */
 const CHUNK_MS = 3_600_000;
 

@@ -12,8 +12,9 @@ import type { TrainingRepository, TrainingJobRow } from './training-repository.j
 import { validateArchitecture } from './cae-architecture.js';
 import type { TrainingParams } from './trainer.js';
 import type { ThresholdRule } from './threshold.js';
+import type { JobType } from '../jobs/job-types.js';
 
-export const TRAINING_JOB = 'training.run';
+export const TRAINING_JOB = 'training.run' satisfies JobType;
 
 export interface TrainingJobParams extends TrainingParams {
   workers: number;
