@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Builds the native kernel addon (native/: convolutions and matrix products on OpenBLAS for the
 // tfjs wasm backend) with node-gyp against this Node's own headers; nothing is downloaded. Runs at
-// `npm install`. Never fails the install unless USERVM_REQUIRE_NATIVE=1 (CI): without g++ or
+// `npm install`. Never fails the install unless UVM_REQUIRE_NATIVE=1 (CI): without g++ or
 // libopenblas-dev the service still works, on the wasm kernels (training several times slower).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const required = process.env.USERVM_REQUIRE_NATIVE === '1';
+// (The older name USERVM_REQUIRE_NATIVE is read too; src/config/process-env.ts lists these.)
+const required = (process.env.UVM_REQUIRE_NATIVE ?? process.env.USERVM_REQUIRE_NATIVE) === '1';
 
 // npm hands lifecycle scripts its bundled node-gyp; outside npm, look next to this Node's npm.
 const gyp = [

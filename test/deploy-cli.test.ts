@@ -21,7 +21,7 @@ describe('deploy and rollback CLI', () => {
       const r = await execFileP(
         process.execPath,
         ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args, '--url', url],
-        { cwd: root, timeout: 60_000, env: { ...process.env, USERVM_TOKEN: svc.adminToken } },
+        { cwd: root, timeout: 60_000, env: { ...process.env, UVM_TOKEN: svc.adminToken } },
       );
       return { code: 0, out: r.stdout, err: r.stderr };
     } catch (err) {

@@ -2,7 +2,7 @@
  * Where one CAE training step's time goes: the step (gradients + Adam) on one thread, then tfjs's
  * per-kernel times grouped by kernel and input shapes. Batch 16 at 128x128 unless BENCH_BATCH.
  *
- *   node --import tsx bench/train/profile-step.ts      (USERVM_NATIVE_KERNELS=off: wasm kernels only)
+ *   node --import tsx bench/train/profile-step.ts      (UVM_NATIVE_KERNELS=off: wasm kernels only)
  */
 import { loadTf } from '../../src/ml/tfjs-wasm.js';
 import { nativeKernels } from '../../src/ml/native-kernels.js';

@@ -43,7 +43,7 @@ console.log(
   `CAE ${JSON.stringify(DEFAULT_ARCHITECTURE)}, ${parameterCount(DEFAULT_ARCHITECTURE)} parameters`,
 );
 console.log(`${images} images 128x128, batch 16, ${epochs} epochs`);
-console.log(`tfjs kernels: native ${nativeKernels().reason} (USERVM_NATIVE_KERNELS=off for wasm only)\n`);
+console.log(`tfjs kernels: native ${nativeKernels().reason} (UVM_NATIVE_KERNELS=off for wasm only)\n`);
 const rows: string[][] = [['run', 'wall s', 's/epoch', 'final loss', 'peak RSS MB']];
 
 for (const workers of [1, 2]) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ApiClient, ApiError } from './api-client.js';
 import { fail, loadConfigOrExit, type GlobalOptions } from './context.js';
+import { processEnv } from '../config/process-env.js';
 
 /** Options of every command that talks to the running service. */
 export interface ApiOptions {
@@ -11,12 +12,12 @@ export interface ApiOptions {
 export const withApiOptions = (cmd: Command) =>
   cmd
     .option('--url <url>', 'the service (default: server.host and server.port of the config)')
-    .option('--token <token>', 'API token (default: $USERVM_TOKEN)');
+    .option('--token <token>', 'API token (default: $UVM_TOKEN)');
 
 /** The running service's REST API: --url (default: this config's server address) and a token. */
 export function apiClient(program: Command, opts: ApiOptions): ApiClient {
-  const token = opts.token ?? process.env.USERVM_TOKEN;
-  if (!token) fail('an API token is needed: --token or the USERVM_TOKEN environment variable', 2);
+  const token = opts.token ?? processEnv('apiToken');
+  if (!token) fail('an API token is needed: --token or the UVM_TOKEN environment variable', 2);
   let url = opts.url;
   if (!url) {
     const { server } = loadConfigOrExit(program.opts<GlobalOptions>());

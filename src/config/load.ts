@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
+import { PROCESS_ENV_NAMES } from './process-env.js';
 
 /** One problem found in the configuration: where, what value, and why it was refused. */
 export interface ConfigProblem {
@@ -33,7 +34,7 @@ export interface LoadConfigOptions {
 }
 
 /** Keys of the environment that are not config paths. */
-const RESERVED_ENV = new Set(['UVM_CONFIG']);
+const RESERVED_ENV = new Set(['UVM_CONFIG', ...PROCESS_ENV_NAMES]);
 const ENV_PREFIX = 'UVM_';
 
 /**

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../logging/logger.js';
 import { runFullLoop } from './full-loop.js';
+import { processEnv } from '../config/process-env.js';
 
-const dataDir = path.resolve(process.env.DEMO_DIR ?? 'demo-data');
+const dataDir = path.resolve(processEnv('demoDir') ?? 'demo-data');
 const keep = process.argv.includes('--serve');
 fs.rmSync(dataDir, { recursive: true, force: true });
 const started = Date.now();

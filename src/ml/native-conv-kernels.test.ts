@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { maxRelativeDiff } from '../test-support/float-compare.js';
 import { loadTf } from './tfjs-wasm.js';
 import { nativeKernels } from './native-kernels.js';
+import { processEnv } from '../config/process-env.js';
 
 const native = nativeKernels();
 
@@ -59,7 +60,7 @@ const convCases: ConvCase[] = [
 
 describe('native conv kernels (OpenBLAS)', () => {
   it('are built and loaded where CI requires them', () => {
-    if (process.env.USERVM_REQUIRE_NATIVE === '1') assert.ok(native.kernels, native.reason);
+    if (processEnv('requireNative') === '1') assert.ok(native.kernels, native.reason);
   });
 
   const maybe = native.kernels ? it : it.skip;

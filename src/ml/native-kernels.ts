@@ -2,11 +2,12 @@
  * The optional native kernel addon (native/, OpenBLAS sgemm on tensors in the tfjs wasm heap),
  * built at `npm install` by scripts/build-native.mjs where g++ and libopenblas-dev are present.
  * Without it tfjs runs on its wasm kernels (several times slower for training);
- * `USERVM_NATIVE_KERNELS=off` turns it off on purpose (benchmarks, tests of the fallback). Not
+ * `UVM_NATIVE_KERNELS=off` turns it off on purpose (benchmarks, tests of the fallback). Not
  * `UVM_`: that prefix is the configuration's, whose loader refuses keys it does not know.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { processEnv } from '../config/process-env.js';
 
 export interface NativeKernels {
   /** [x, filter, bias|NONE, out, relu, ...geometry] */
@@ -33,8 +34,8 @@ let loaded: { kernels: NativeKernels | null; reason: string } | undefined;
 /** The addon, or null with the reason it is not used. Loaded once per thread. */
 export function nativeKernels(): { kernels: NativeKernels | null; reason: string } {
   if (loaded) return loaded;
-  if (process.env.USERVM_NATIVE_KERNELS === 'off') {
-    loaded = { kernels: null, reason: 'turned off by USERVM_NATIVE_KERNELS=off' };
+  if (processEnv('nativeKernels') === 'off') {
+    loaded = { kernels: null, reason: 'turned off by UVM_NATIVE_KERNELS=off' };
     return loaded;
   }
   try {

@@ -6,7 +6,7 @@ import { loadTf } from './tfjs-wasm.js';
 
 // These are the kernels used where the native addon is not built: keep it out of this process
 // (read when loadTf first runs). native-conv-kernels.test.ts covers the native ones.
-process.env.USERVM_NATIVE_KERNELS = 'off';
+process.env.UVM_NATIVE_KERNELS = 'off';
 
 type Pad = 'same' | 'valid';
 interface Case {
