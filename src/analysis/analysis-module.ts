@@ -25,6 +25,7 @@ import { AnalysisService } from './analysis-service.js';
 import { IncidentRepository } from './incident-repository.js';
 import { IncidentService } from './incident-service.js';
 import { CaeScorer } from './cae-scorer.js';
+import { ModelRepository } from '../models/model-repository.js';
 import { FeedbackService } from './feedback-service.js';
 import { learnNormalJob } from './learn-normal-job.js';
 import { NormalFrameService } from './normal-frame-service.js';
@@ -86,7 +87,7 @@ export function registerAnalysisJobs(
       await loadOrCreateKey(pendingFramesKeyPath(config)),
       a.frameBufferBytes,
     );
-    const cae = new CaeScorer(db, blobs);
+    const cae = new CaeScorer(new ModelRepository(db), blobs);
     const incidentRepo = new IncidentRepository(db);
     const service = new AnalysisService(repo, incidentRepo, frames, detection, baselines, cae, {
       reasoning: {

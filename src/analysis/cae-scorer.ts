@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../db/database.js';
+import type { ModelRepository } from '../models/model-repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { readBlob } from '../storage/read-blob.js';
 import { createSession, ort } from '../ml/onnx-runtime.js';
@@ -29,32 +29,20 @@ export class CaeScorer {
   });
 
   constructor(
-    private readonly db: Db,
+    private readonly models: ModelRepository,
     private readonly blobs: BlobStore,
   ) {}
 
   /** The camera's model: the active one (deployed), else the newest ready one. */
   async modelFor(cameraId: string): Promise<{ id: string; version: string } | undefined> {
-    return this.db
-      .selectFrom('models')
-      .select(['id', 'version'])
-      .where('camera_id', '=', cameraId)
-      .where('kind', '=', 'cae')
-      .where('status', 'in', ['active', 'ready'])
-      .orderBy((eb) => eb.case().when('status', '=', 'active').then(0).else(1).end())
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+    return this.models.scoringModelFor(cameraId);
   }
 
   private load(id: string): Promise<LoadedModel> {
     let p = this.sessions.get(id);
     if (!p) {
       p = (async () => {
-        const row = await this.db
-          .selectFrom('models')
-          .select(['version', 'threshold', 'metadata'])
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
+        const row = await this.models.scoringParameters(id);
         const meta = JSON.parse(row.metadata ?? '{}') as {
           input?: { shape?: [unknown, number, number, number] };
         };

@@ -1,5 +1,5 @@
 import type { DomainEventBus } from '../app/domain-events.js';
-import type { Db } from '../db/database.js';
+import type { Transactor } from '../db/transaction.js';
 import type { CameraReadiness } from '../db/tables.js';
 import { AppError } from '../errors/app-error.js';
 import type { CameraRepository, CameraRow } from './camera-repository.js';
@@ -52,7 +52,7 @@ const MAX_CAMERAS_PER_EDGE = 64;
  */
 export class CameraService {
   constructor(
-    private readonly db: Db,
+    private readonly inTransaction: Transactor,
     private readonly cameras: CameraRepository,
     private readonly edges: EdgeRepository,
     private readonly tokens: BootstrapTokenRepository,
@@ -93,7 +93,7 @@ export class CameraService {
     const statuses: CameraStatus[] = [];
     const changes: { cameraId: string; from: CameraReadiness | null; to: CameraReadiness }[] = [];
 
-    await this.db.transaction().execute(async (trx) => {
+    await this.inTransaction(async (trx) => {
       await this.edges.update(
         identity.edgeId,
         {

@@ -28,6 +28,7 @@ import { NoneWireGuardDriver, type WireGuardDriver } from './wireguard/driver.js
 import { loadOrCreateServerKey } from './wireguard/keys.js';
 import { WireGuardPeerSync } from './wireguard/peer-sync.js';
 import { WgCliDriver } from './wireguard/wg-cli-driver.js';
+import { transactor } from '../db/transaction.js';
 
 export type EdgesModule = Awaited<ReturnType<typeof createEdgesModule>>;
 
@@ -73,7 +74,7 @@ export async function createEdgesModule(
       ? `${subnet.serverAddress}:${config.edgeApi.port}`
       : `${config.edgeApi.host}:${config.edgeApi.port}`);
   const enrollment = new EnrollmentService(
-    db,
+    transactor(db),
     bootstrapTokens,
     tokenRepo,
     edgeRepo,
@@ -101,7 +102,7 @@ export async function createEdgesModule(
     },
     log.child({ component: 'edges' }),
   );
-  const cameras = new CameraService(db, cameraRepo, edgeRepo, tokenRepo, bus, {
+  const cameras = new CameraService(transactor(db), cameraRepo, edgeRepo, tokenRepo, bus, {
     minNormalSnapshots: config.cameras.minNormalSnapshots,
   });
   const cameraAccess = new CameraAccess(cameraRepo);

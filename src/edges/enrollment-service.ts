@@ -1,5 +1,6 @@
 import type { DomainEventBus } from '../app/domain-events.js';
 import type { Db } from '../db/database.js';
+import type { Transactor } from '../db/transaction.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -57,7 +58,7 @@ export interface EnrollmentSettings {
  */
 export class EnrollmentService {
   constructor(
-    private readonly db: Db,
+    private readonly inTransaction: Transactor,
     private readonly tokens: BootstrapTokenService,
     private readonly tokenRepo: BootstrapTokenRepository,
     private readonly edges: EdgeRepository,
@@ -91,74 +92,71 @@ export class EnrollmentService {
 
     // Everything inside reads and writes through trx only: a query through the root handle here
     // would wait for this very transaction (guarded-sqlite-driver.ts).
-    const recorded = await this.db
-      .transaction()
-      .execute(async (trx) => {
-        if (!(await this.tokenRepo.consume(trx, token.id, now))) throw new LostTokenRace();
-        // Concurrent enrolments passed the checks above together; the first to commit wins.
-        if ((await this.edges.findByName(input.edgeName, trx))?.id !== existing?.id)
-          throw nameTaken(input.edgeName);
-        await this.assertKeyFree(input.wireguardPublicKey, existing?.id, trx);
-        const address =
-          existing?.tunnel_address ??
-          allocateTunnelAddress(this.settings.subnet, await this.edges.usedTunnelAddresses(trx));
-        // A re-enrolment token without its own camera/label lists keeps the edge's.
-        const keepRestrictions = existing && token.allowed_cameras === null && token.allowed_labels === null;
-        const fields = {
-          status: 'active' as const,
-          bootstrap_token_id: token.id,
-          cert_serial: cert.serial,
-          cert_fingerprint: cert.fingerprint,
-          cert_expires_at: cert.notAfter,
-          allowed_cameras: keepRestrictions ? existing.allowed_cameras : token.allowed_cameras,
-          allowed_labels: keepRestrictions ? existing.allowed_labels : token.allowed_labels,
-          wg_public_key: input.wireguardPublicKey,
-          tunnel_address: address,
-          software_version: input.softwareVersion || null,
-          revoked_at: null,
-          revoked_reason: null,
-          updated_at: now,
-        };
-        if (existing) {
-          await this.edges.update(edgeId, { ...fields, enrolled_at: now }, trx);
-          await this.edges.revokeCertificates(edgeId, now, null, trx);
-        } else {
-          await this.edges.insert(
-            {
-              id: edgeId,
-              name: input.edgeName,
-              ...fields,
-              enrolled_at: now,
-              created_at: now,
-              capabilities: null,
-              last_seen_at: null,
-              last_rtt_ms: null,
-            },
-            trx,
-          );
-        }
-        await this.edges.insertCertificate(
+    const recorded = await this.inTransaction(async (trx) => {
+      if (!(await this.tokenRepo.consume(trx, token.id, now))) throw new LostTokenRace();
+      // Concurrent enrolments passed the checks above together; the first to commit wins.
+      if ((await this.edges.findByName(input.edgeName, trx))?.id !== existing?.id)
+        throw nameTaken(input.edgeName);
+      await this.assertKeyFree(input.wireguardPublicKey, existing?.id, trx);
+      const address =
+        existing?.tunnel_address ??
+        allocateTunnelAddress(this.settings.subnet, await this.edges.usedTunnelAddresses(trx));
+      // A re-enrolment token without its own camera/label lists keeps the edge's.
+      const keepRestrictions = existing && token.allowed_cameras === null && token.allowed_labels === null;
+      const fields = {
+        status: 'active' as const,
+        bootstrap_token_id: token.id,
+        cert_serial: cert.serial,
+        cert_fingerprint: cert.fingerprint,
+        cert_expires_at: cert.notAfter,
+        allowed_cameras: keepRestrictions ? existing.allowed_cameras : token.allowed_cameras,
+        allowed_labels: keepRestrictions ? existing.allowed_labels : token.allowed_labels,
+        wg_public_key: input.wireguardPublicKey,
+        tunnel_address: address,
+        software_version: input.softwareVersion || null,
+        revoked_at: null,
+        revoked_reason: null,
+        updated_at: now,
+      };
+      if (existing) {
+        await this.edges.update(edgeId, { ...fields, enrolled_at: now }, trx);
+        await this.edges.revokeCertificates(edgeId, now, null, trx);
+      } else {
+        await this.edges.insert(
           {
-            serial: cert.serial,
-            edge_id: edgeId,
-            fingerprint: cert.fingerprint,
-            not_before: cert.notBefore,
-            not_after: cert.notAfter,
-            revoked_at: null,
+            id: edgeId,
+            name: input.edgeName,
+            ...fields,
+            enrolled_at: now,
+            created_at: now,
+            capabilities: null,
+            last_seen_at: null,
+            last_rtt_ms: null,
           },
           trx,
         );
-        return { address, allowedCameras: fields.allowed_cameras };
-      })
-      .catch(async (err: unknown) => {
-        // Lost the race for the last use, or the token changed since check(): say which, now
-        // that the transaction has let go of the connection.
-        if (err instanceof LostTokenRace) {
-          await this.tokens.check(input.bootstrapToken);
-          throw new AppError('bootstrap_token_used_up');
-        }
-        throw err;
-      });
+      }
+      await this.edges.insertCertificate(
+        {
+          serial: cert.serial,
+          edge_id: edgeId,
+          fingerprint: cert.fingerprint,
+          not_before: cert.notBefore,
+          not_after: cert.notAfter,
+          revoked_at: null,
+        },
+        trx,
+      );
+      return { address, allowedCameras: fields.allowed_cameras };
+    }).catch(async (err: unknown) => {
+      // Lost the race for the last use, or the token changed since check(): say which, now
+      // that the transaction has let go of the connection.
+      if (err instanceof LostTokenRace) {
+        await this.tokens.check(input.bootstrapToken);
+        throw new AppError('bootstrap_token_used_up');
+      }
+      throw err;
+    });
 
     // The database is the truth; a failed apply is retried by the periodic sync.
     await this.peers.sync().catch(() => undefined);

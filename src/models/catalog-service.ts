@@ -5,7 +5,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { readBlob } from '../storage/read-blob.js';
 import { ModelBytesCache } from './model-bytes-cache.js';
 import { MODELS_BUCKET } from '../training/model-package.js';
-import type { AuditLog } from './audit.js';
+import type { AuditLog } from './audit-repository.js';
 import { checkStoredModel } from './model-package-check.js';
 import type { ModelMetadata } from '../training/model-package.js';
 import type { ModelRepository, ModelRow } from './model-repository.js';

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../errors/app-error.js';
 import { newId } from '../db/ids.js';
-import type { AuditLog } from './audit.js';
+import type { AuditLog } from './audit-repository.js';
 import type { AssignmentService } from './assignment-service.js';
 import { DeploymentPlanner, type DeploymentInput, type DeploymentPlan } from './deployment-planner.js';
 import type { DeploymentRow, ModelRepository } from './model-repository.js';
@@ -48,7 +48,7 @@ export class DeploymentService {
         : input.strategy === 'staged' && plan.pending.length > 0
           ? 'canary'
           : 'active';
-    await this.repo.db.transaction().execute(async (trx) => {
+    await this.repo.transaction(async (trx) => {
       await this.repo.insertDeployment(
         {
           id,
@@ -130,7 +130,7 @@ export class DeploymentService {
         const current = await this.assignments.effective(cameraId);
         if (current?.pinned && current.modelId !== d.model_id) pinned.add(cameraId);
       }
-      await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.transaction(async (trx) => {
         for (const cameraId of plan.pending) {
           if (pinned.has(cameraId)) continue;
           await this.repo.upsertAssignment(
@@ -205,7 +205,7 @@ export class DeploymentService {
         canary: [cameraId],
         pending: [],
       };
-      await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.transaction(async (trx) => {
         await this.repo.insertDeployment(
           {
             id: rollbackId!,

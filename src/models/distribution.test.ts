@@ -189,7 +189,11 @@ describe('model catalog and distribution to a simulated edge over mTLS gRPC', ()
   });
 
   it('two rollbacks of one deployment at the same moment: one rolls back, the other is told (409)', async () => {
-    const d5 = await deploy({ modelId: models['5.0.0'], target: { cameras: ['c1'] }, strategy: 'all_at_once' });
+    const d5 = await deploy({
+      modelId: models['5.0.0'],
+      target: { cameras: ['c1'] },
+      strategy: 'all_at_once',
+    });
     await activate('c1');
     const rollback = () =>
       svc.service.http.inject({

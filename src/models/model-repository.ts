@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { CameraModelsTable, DeploymentsTable, ModelsTable } from '../db/tables.js';
+import { transactor, type Transactor } from '../db/transaction.js';
 
 export type ModelRow = Selectable<ModelsTable>;
 export type DeploymentRow = Selectable<DeploymentsTable>;
@@ -8,7 +9,12 @@ export type AssignmentRow = Selectable<CameraModelsTable>;
 
 /** Models, deployments and per-camera assignments (camera_models: one row per camera and deployment). */
 export class ModelRepository {
-  constructor(readonly db: Db) {}
+  /** Several writes through this repository (and the audit log) as one. */
+  readonly transaction: Transactor;
+
+  constructor(private readonly db: Db) {
+    this.transaction = transactor(db);
+  }
 
   model(id: string): Promise<ModelRow | undefined> {
     return this.db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
@@ -20,6 +26,27 @@ export class ModelRepository {
     if (filter.kind) q = q.where('kind', '=', filter.kind as ModelRow['kind']);
     if (filter.status) q = q.where('status', '=', filter.status as ModelRow['status']);
     return q.execute();
+  }
+
+  /** The camera's edge model for scoring: the active one (deployed), else the newest ready one. */
+  async scoringModelFor(cameraId: string): Promise<{ id: string; version: string } | undefined> {
+    return this.db
+      .selectFrom('models')
+      .select(['id', 'version'])
+      .where('camera_id', '=', cameraId)
+      .where('kind', '=', 'cae')
+      .where('status', 'in', ['active', 'ready'])
+      .orderBy((eb) => eb.case().when('status', '=', 'active').then(0).else(1).end())
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async scoringParameters(id: string) {
+    return this.db
+      .selectFrom('models')
+      .select(['version', 'threshold', 'metadata'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   }
 
   async insertModel(row: Insertable<ModelsTable>): Promise<void> {

@@ -9,7 +9,7 @@ import { AppError } from '../errors/app-error.js';
 import type { CameraAccess } from '../edges/camera-access.js';
 import type { CameraService } from '../edges/camera-service.js';
 import type { EdgeIdentity } from '../edges/edge-identity.js';
-import type { AuditLog } from './audit.js';
+import type { AuditLog } from './audit-repository.js';
 import type { AssignmentService } from './assignment-service.js';
 import type { DeploymentService } from './deployment-service.js';
 import type { ModelRepository } from './model-repository.js';

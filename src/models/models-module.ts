@@ -10,7 +10,7 @@ import type { JobScheduler } from '../jobs/job-scheduler.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { ModelService as ModelRpc } from '../gen/guardian/edge/v1/models_pb.js';
 import { modelHandlers } from '../edge-api/handlers/models.js';
-import { AuditLog } from './audit.js';
+import { AuditLog } from './audit-repository.js';
 import { AssignmentService } from './assignment-service.js';
 import { ModelBytesCache } from './model-bytes-cache.js';
 import { CatalogService } from './catalog-service.js';
