@@ -28,10 +28,9 @@ import { ReadinessService } from '../telemetry/readiness.js';
 import { createEdgesModule, type EdgesModule } from '../edges/edges-module.js';
 import { DomainEventBus } from './domain-events.js';
 import { closeInOrder } from './shutdown.js';
+import { registerEdgeRoutes } from '../edge-api/routes.js';
 import { createEventsModule, type EventsModule } from '../events/events-module.js';
 import type { EventIngestService } from '../events/event-ingest-service.js';
-import { eventHandlers } from '../edge-api/handlers/events.js';
-import { EventService } from '../gen/guardian/edge/v1/events_pb.js';
 import { VERSION } from './version.js';
 import { JobScheduler } from '../jobs/job-scheduler.js';
 import { HealthRepository } from '../telemetry/health-repository.js';
@@ -43,9 +42,6 @@ import { RollupRepository } from '../telemetry/rollup-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
 import { HEALTH_JOB, healthJob } from '../telemetry/health-job.js';
-import { telemetryHandlers } from '../edge-api/handlers/telemetry.js';
-import { datasetHandlers } from '../edge-api/handlers/datasets.js';
-import { DatasetService as DatasetRpc } from '../gen/guardian/edge/v1/datasets_pb.js';
 import { registerMlJobs, type MlModule } from '../training/ml-module.js';
 import { DetectionService } from '../vision/detection-service.js';
 import { detectorSpec } from '../vision/detector-factory.js';
@@ -55,7 +51,6 @@ import { registerModelJobs, type ModelsModule } from '../models/models-module.js
 import { RetrainingRollout } from '../models/retraining-rollout.js';
 import { registerCapabilityMetrics } from '../telemetry/capability-metrics.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
-import { TelemetryService as TelemetryRpc } from '../gen/guardian/edge/v1/telemetry_pb.js';
 
 export interface Service {
   config: Config;
@@ -197,7 +192,6 @@ export async function composeService(
       config.telemetry,
       latestTelemetry,
     );
-    edges.addRoutes((router) => router.service(TelemetryRpc, telemetryHandlers(telemetry)));
     const ml = buildMl(queue, edges);
     const vision = new DetectionService(
       detectorSpec(config.vision),
@@ -205,12 +199,6 @@ export async function composeService(
       log.child({ component: 'detector' }),
     );
     const baseline = buildBaseline(queue, vision, bus, log.child({ component: 'baseline' }));
-    edges.addRoutes((router) =>
-      router.service(
-        DatasetRpc,
-        datasetHandlers(ml.datasets, ml.imports, edges.cameraAccess, edges.identity),
-      ),
-    );
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
     scheduler.every(TELEMETRY_ROLLUP_JOB, config.telemetry.rollupStepSeconds * 1000);
@@ -244,6 +232,22 @@ export async function composeService(
         models.deployments,
         log.child({ component: 'retraining-rollout' }),
       ).attach(bus);
+    edges.serveRoutes((router) =>
+      registerEdgeRoutes(router, {
+        enrollment: edges.enrollment,
+        registry: edges.registry,
+        cameras: edges.cameras,
+        identity: edges.identity,
+        cameraAccess: edges.cameraAccess,
+        telemetry,
+        datasets: ml.datasets,
+        imports: ml.imports,
+        ingest: ingestService,
+        clips: clipService,
+        models,
+        maxConcurrentDownloads: config.models.maxConcurrentDownloads,
+      }),
+    );
     registerCapabilityMetrics(metrics, {
       analysis: analysis.repository,
       waitingFrames: analysis.frames,
@@ -252,9 +256,6 @@ export async function composeService(
       detector: vision,
       health,
     });
-    edges.addRoutes((router) =>
-      router.service(EventService, eventHandlers(ingestService, clipService, edges.identity)),
-    );
 
     metrics.gauge(
       'uservm_camera_storage_used_bytes',

@@ -4,11 +4,7 @@ import type { DomainEventBus } from '../app/domain-events.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/database.js';
 import { EdgeApiServer } from '../edge-api/server.js';
-import { edgeHandlers } from '../edge-api/handlers/edge.js';
-import { enrollmentHandlers } from '../edge-api/handlers/enrollment.js';
 import { identityInterceptor, metricsInterceptor } from '../edge-api/interceptors.js';
-import { EdgeService } from '../gen/guardian/edge/v1/edge_pb.js';
-import { EnrollmentService as EnrollmentRpc } from '../gen/guardian/edge/v1/enrollment_pb.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { BootstrapTokenRepository } from './bootstrap-token-repository.js';
@@ -116,7 +112,7 @@ export async function createEdgesModule(
   );
 
   /** Other capabilities add their gRPC services here before start(). */
-  const extraRoutes: ((router: ConnectRouter) => void)[] = [];
+  let routes: ((router: ConnectRouter) => void) | undefined;
   let server: EdgeApiServer | undefined;
   let unsubscribe: (() => void) | undefined;
   let revocations: RevocationWatcher | undefined;
@@ -132,8 +128,9 @@ export async function createEdgesModule(
     cameraAccess,
     identity,
     peerSync,
-    addRoutes(add: (router: ConnectRouter) => void): void {
-      extraRoutes.push(add);
+    /** The edge API's services (edge-api/routes.ts), set once at composition before start. */
+    serveRoutes(register: (router: ConnectRouter) => void): void {
+      routes = register;
     },
     /** Where edges enrol (over the underlay): the edge API's public endpoint before the tunnel exists. */
     get enrollmentEndpoint() {
@@ -177,9 +174,8 @@ export async function createEdgesModule(
           ],
           fastUnary: config.edgeApi.fastUnary,
           routes: (router) => {
-            router.service(EnrollmentRpc, enrollmentHandlers(enrollment));
-            router.service(EdgeService, edgeHandlers(registry, cameras));
-            for (const add of extraRoutes) add(router);
+            if (!routes) throw new Error('the edge API started before its routes were set');
+            routes(router);
           },
         },
         log.child({ component: 'edge-api' }),

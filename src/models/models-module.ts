@@ -8,8 +8,6 @@ import type { EdgesModule } from '../edges/edges-module.js';
 import type { JobRegistry } from '../jobs/job-registry.js';
 import type { JobScheduler } from '../jobs/job-scheduler.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { ModelService as ModelRpc } from '../gen/guardian/edge/v1/models_pb.js';
-import { modelHandlers } from '../edge-api/handlers/models.js';
 import { AuditLog } from './audit-repository.js';
 import { AssignmentService } from './assignment-service.js';
 import { ModelBytesCache } from './model-bytes-cache.js';
@@ -49,12 +47,6 @@ export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, regi
         minTriggerRatePerHour: config.models.minTriggerRatePerHour,
         maxInferenceLatencyMs: config.models.maxInferenceLatencyMs,
       },
-    );
-    edges.addRoutes((router) =>
-      router.service(
-        ModelRpc,
-        modelHandlers(assignments, catalog, status, edges.identity, config.models.maxConcurrentDownloads),
-      ),
     );
     scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);
     health.addCameraCheck(
