@@ -1,7 +1,7 @@
 /**
- * The analysis capability, composed in two steps (job first, services once the queue, detector,
- * baselines and ingest exist). Accepted events' frames wait on disk, encrypted with the service's
- * own key, until their analysis is stored; analyses a stop interrupted are queued again here.
+ * The analysis capability: its services and jobs. Accepted events' frames wait on disk, encrypted
+ * with the service's own key, until their analysis is stored; analyses a stop interrupted are
+ * queued again here.
  */
 import path from 'node:path';
 import type { BaselineService } from '../baseline/baseline-service.js';
@@ -33,25 +33,64 @@ import { loadOrCreateKey, PendingFrameStore } from './pending-frames.js';
 import { DEFAULT_REASONING } from './reasoning.js';
 import { DEFAULT_RISK_WEIGHTS, type RiskWeights } from './risk.js';
 
-export type AnalysisModule = Awaited<ReturnType<ReturnType<typeof registerAnalysisJobs>>>;
+export type AnalysisModule = Awaited<ReturnType<typeof createAnalysisModule>>;
 
 /** The service's key for frames waiting for analysis (backups include it). */
 export const pendingFramesKeyPath = (config: Config) =>
   path.resolve(config.dataDir, 'keys/pending-frames.key');
 
-export function registerAnalysisJobs(
+export async function createAnalysisModule(
   config: Config,
   db: Db,
   blobs: BlobStore,
   registry: JobRegistry,
   events: EventRepository,
   metrics: ServiceMetrics,
+  queue: JobQueue,
+  detection: DetectionService,
+  baselines: BaselineService,
+  ingest: EventIngestService,
+  datasets: DatasetService,
+  eventQuery: EventQueryService,
+  log: Logger,
 ) {
   const repo = new AnalysisRepository(db, events);
-  const late: { service?: AnalysisService; baselines?: BaselineService } = {};
+  const a = config.analysis;
+  const weights: RiskWeights = {
+    ...DEFAULT_RISK_WEIGHTS,
+    findings: { ...DEFAULT_RISK_WEIGHTS.findings, ...a.findingWeights } as RiskWeights['findings'],
+    classes: { ...DEFAULT_RISK_WEIGHTS.classes, ...a.classWeights },
+    criticalAt: a.criticalAt,
+    warningAt: a.warningAt,
+  };
+  const frames = await PendingFrameStore.open(
+    path.resolve(config.dataDir, a.pendingDir),
+    await loadOrCreateKey(pendingFramesKeyPath(config)),
+    a.frameBufferBytes,
+  );
+  const cae = new CaeScorer(new ModelRepository(db), blobs);
+  const incidentRepo = new IncidentRepository(db);
+  const service = new AnalysisService(repo, incidentRepo, frames, detection, baselines, cae, {
+    reasoning: {
+      ...DEFAULT_REASONING,
+      newObjectPresence: a.newObjectPresence,
+      rareTimeShare: a.rareTimeShare,
+      minTimeSamples: a.minTimeSamples,
+      rareCellShare: a.rareCellShare,
+      sceneChangeRatio: a.sceneChangeRatio,
+      explainedShare: a.explainedShare,
+      minFindingScore: a.minFindingScore,
+      dwellSeconds: a.dwellSeconds,
+      staticIou: DEFAULT_REASONING.staticIou,
+    },
+    weights,
+    incidentWindowMs: a.incidentWindowSeconds * 1000,
+    relatedWindowMs: a.relatedWindowSeconds * 1000,
+    detector: cameraDetection(config.vision),
+  });
   registry.register(
     analysisJob(
-      () => late.service!,
+      () => service,
       () => repo,
       (eventId, outcome) =>
         void events.get(eventId).then((e) => {
@@ -61,70 +100,25 @@ export function registerAnalysisJobs(
   );
   registry.register(
     learnNormalJob(
-      () => late.baselines!,
-      () => late.service!,
+      () => baselines,
+      () => service,
     ),
   );
-  return async (
-    queue: JobQueue,
-    detection: DetectionService,
-    baselines: BaselineService,
-    ingest: EventIngestService,
-    datasets: DatasetService,
-    eventQuery: EventQueryService,
-    log: Logger,
-  ) => {
-    const a = config.analysis;
-    const weights: RiskWeights = {
-      ...DEFAULT_RISK_WEIGHTS,
-      findings: { ...DEFAULT_RISK_WEIGHTS.findings, ...a.findingWeights } as RiskWeights['findings'],
-      classes: { ...DEFAULT_RISK_WEIGHTS.classes, ...a.classWeights },
-      criticalAt: a.criticalAt,
-      warningAt: a.warningAt,
-    };
-    const frames = await PendingFrameStore.open(
-      path.resolve(config.dataDir, a.pendingDir),
-      await loadOrCreateKey(pendingFramesKeyPath(config)),
-      a.frameBufferBytes,
-    );
-    const cae = new CaeScorer(new ModelRepository(db), blobs);
-    const incidentRepo = new IncidentRepository(db);
-    const service = new AnalysisService(repo, incidentRepo, frames, detection, baselines, cae, {
-      reasoning: {
-        ...DEFAULT_REASONING,
-        newObjectPresence: a.newObjectPresence,
-        rareTimeShare: a.rareTimeShare,
-        minTimeSamples: a.minTimeSamples,
-        rareCellShare: a.rareCellShare,
-        sceneChangeRatio: a.sceneChangeRatio,
-        explainedShare: a.explainedShare,
-        minFindingScore: a.minFindingScore,
-        dwellSeconds: a.dwellSeconds,
-        staticIou: DEFAULT_REASONING.staticIou,
-      },
-      weights,
-      incidentWindowMs: a.incidentWindowSeconds * 1000,
-      relatedWindowMs: a.relatedWindowSeconds * 1000,
-      detector: cameraDetection(config.vision),
-    });
-    late.service = service;
-    late.baselines = baselines;
-    const feedback = new FeedbackService(repo, service, { suppressionDays: a.suppressionDays });
-    const normalFrames = new NormalFrameService(service, datasets, queue);
-    const intake = new PendingAnalysisIntake(frames, repo, queue, log);
-    if (a.enabled) ingest.sendForAnalysis(intake);
-    // Before any edge can call: no upload races the sweep of frames without a committed event.
-    await intake.resumeUnfinished();
-    const incidents = new IncidentService(incidentRepo, eventQuery);
-    return {
-      service,
-      feedback,
-      normalFrames,
-      incidents,
-      cae,
-      frames,
-      repository: repo,
-      close: () => cae.close(),
-    };
+  const feedback = new FeedbackService(repo, service, { suppressionDays: a.suppressionDays });
+  const normalFrames = new NormalFrameService(service, datasets, queue);
+  const intake = new PendingAnalysisIntake(frames, repo, queue, log);
+  if (a.enabled) ingest.sendForAnalysis(intake);
+  // Before any edge can call: no upload races the sweep of frames without a committed event.
+  await intake.resumeUnfinished();
+  const incidents = new IncidentService(incidentRepo, eventQuery);
+  return {
+    service,
+    feedback,
+    normalFrames,
+    incidents,
+    cae,
+    frames,
+    repository: repo,
+    close: () => cae.close(),
   };
 }

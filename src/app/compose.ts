@@ -42,12 +42,12 @@ import { RollupRepository } from '../telemetry/rollup-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
 import { HEALTH_JOB, healthJob } from '../telemetry/health-job.js';
-import { registerMlJobs, type MlModule } from '../training/ml-module.js';
+import { createMlModule, type MlModule } from '../training/ml-module.js';
 import { DetectionService } from '../vision/detection-service.js';
 import { detectorSpec } from '../vision/detector-factory.js';
-import { registerBaselineJobs } from '../baseline/baseline-module.js';
-import { registerAnalysisJobs, type AnalysisModule } from '../analysis/analysis-module.js';
-import { registerModelJobs, type ModelsModule } from '../models/models-module.js';
+import { createBaselineModule } from '../baseline/baseline-module.js';
+import { createAnalysisModule, type AnalysisModule } from '../analysis/analysis-module.js';
+import { createModelsModule, type ModelsModule } from '../models/models-module.js';
 import { RetrainingRollout } from '../models/retraining-rollout.js';
 import { registerCapabilityMetrics } from '../telemetry/capability-metrics.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
@@ -137,24 +137,8 @@ export async function composeService(
     const telemetryRepo = new TelemetryRepository(database.db, config.telemetry.rollupStepSeconds);
     const rollupRepo = new RollupRepository(database.db);
     registry.register(telemetryRollupJob({ samples: telemetryRepo, rollups: rollupRepo }, config.telemetry));
-    // Health needs services composed later; the job resolves it when it runs.
-    const late: { health?: HealthService } = {};
-    registry.register(healthJob(() => late.health!));
     const bus = new DomainEventBus();
-    const buildMl = registerMlJobs(config, database.db, blobStore, registry, bus, log);
-    const buildBaseline = registerBaselineJobs(config, database.db, blobStore, registry);
-    const buildAnalysis = registerAnalysisJobs(
-      config,
-      database.db,
-      blobStore,
-      registry,
-      events.repository,
-      metrics,
-    );
-    const buildModels = registerModelJobs(config, database.db, blobStore, registry);
     const repository = new JobRepository(database.db);
-    registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
-    registry.assertHandled(await repository.liveTypes(), 'queued in the database');
     const queue = new JobQueue(repository, registry, { maxAttempts: config.jobs.maxAttempts });
     const runner = new JobRunner(
       repository,
@@ -192,13 +176,22 @@ export async function composeService(
       config.telemetry,
       latestTelemetry,
     );
-    const ml = buildMl(queue, edges);
+    const ml = createMlModule(config, database.db, blobStore, registry, queue, edges, bus, log);
     const vision = new DetectionService(
       detectorSpec(config.vision),
       { workers: config.vision.workers, maxQueue: config.vision.maxQueue },
       log.child({ component: 'detector' }),
     );
-    const baseline = buildBaseline(queue, vision, bus, log.child({ component: 'baseline' }));
+    const baseline = createBaselineModule(
+      config,
+      database.db,
+      blobStore,
+      registry,
+      queue,
+      vision,
+      bus,
+      log.child({ component: 'baseline' }),
+    );
     const scheduler = new JobScheduler(queue, log.child({ component: 'scheduler' }));
     events.schedule(scheduler);
     scheduler.every(TELEMETRY_ROLLUP_JOB, config.telemetry.rollupStepSeconds * 1000);
@@ -211,12 +204,18 @@ export async function composeService(
       readiness,
       log.child({ component: 'health' }),
     );
-    late.health = health;
+    registry.register(healthJob(() => health));
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     await events.resumeArchiving(queue);
     const clipService = events.clips(queue, edges.cameraAccess);
-    const analysis = await buildAnalysis(
+    const analysis = await createAnalysisModule(
+      config,
+      database.db,
+      blobStore,
+      registry,
+      events.repository,
+      metrics,
       queue,
       vision,
       baseline,
@@ -225,7 +224,11 @@ export async function composeService(
       events.query,
       log.child({ component: 'analysis' }),
     );
-    const models = buildModels(edges, scheduler, health);
+    const models = createModelsModule(config, database.db, blobStore, registry, edges, scheduler, health);
+    // Every module has registered its jobs: a declared or still-queued type without one would
+    // sit in the queue forever.
+    registry.assertHandled(DECLARED_JOB_TYPES, 'declared by the service');
+    registry.assertHandled(await repository.liveTypes(), 'queued in the database');
     if (config.training.autoTrain)
       new RetrainingRollout(
         models.assignments,
@@ -255,28 +258,9 @@ export async function composeService(
       assignments: models.assignments,
       detector: vision,
       health,
+      quotas: events.quotas,
+      archive: events.repository,
     });
-
-    metrics.gauge(
-      'uservm_camera_storage_used_bytes',
-      'Archive bytes per camera (clips, snapshots, metadata).',
-      ['camera'],
-      async (g) => {
-        for (const c of await events.quotas.all()) g.labels(c.cameraId).set(c.usedBytes);
-      },
-    );
-    metrics.gauge('uservm_camera_storage_quota_bytes', 'Archive quota per camera.', ['camera'], async (g) => {
-      for (const c of await events.quotas.all()) g.labels(c.cameraId).set(c.quotaBytes);
-    });
-    metrics.gauge(
-      'uservm_archive_objects',
-      'Archive objects by upload status (pending ones wait in the spool).',
-      ['status'],
-      async (g) => {
-        for (const row of await events.repository.countObjectsByStatus())
-          g.labels(row.status).set(Number(row.count));
-      },
-    );
 
     const selfCheckDeps: SelfCheckDeps = {
       dataDir: config.dataDir,

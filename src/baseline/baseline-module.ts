@@ -1,6 +1,6 @@
 /**
- * The baseline capability, composed in two steps like training: the job is registered before the
- * queue starts; the service is built once the queue and the detector exist.
+ * The baseline capability: its service and job, and (with `baseline.autoUpdate`) rebuilds queued
+ * when a camera's normal snapshots change or its baseline was built by another detector.
  */
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/database.js';
@@ -15,44 +15,44 @@ import { baselineJob } from './baseline-job.js';
 import { BaselineRepository } from './baseline-repository.js';
 import { BaselineService } from './baseline-service.js';
 
-export function registerBaselineJobs(config: Config, db: Db, blobs: BlobStore, registry: JobRegistry) {
-  const late: { service?: BaselineService } = {};
-  registry.register(baselineJob(() => late.service!));
-  return (
-    queue: JobQueue,
-    detection: DetectionService,
-    bus: DomainEventBus,
-    log: Logger,
-  ): BaselineService => {
-    const b = config.baseline;
-    const service = new BaselineService(
-      new BaselineRepository(db),
-      blobs,
-      detection,
-      cameraDetection(config.vision),
-      {
-        gridCols: b.gridCols,
-        gridRows: b.gridRows,
-        staticIou: b.staticIou,
-        staticPresence: b.staticPresence,
-      },
-      queue,
-    );
-    late.service = service;
-    if (b.autoUpdate) {
-      bus.subscribe('dataset.updated', ({ cameraId }) => {
-        service
-          .requestBuild(cameraId, 'incremental')
-          .catch((err) => log.warn({ err, cameraId }, 'baseline update could not be queued'));
-      });
+export function createBaselineModule(
+  config: Config,
+  db: Db,
+  blobs: BlobStore,
+  registry: JobRegistry,
+  queue: JobQueue,
+  detection: DetectionService,
+  bus: DomainEventBus,
+  log: Logger,
+): BaselineService {
+  const b = config.baseline;
+  const service = new BaselineService(
+    new BaselineRepository(db),
+    blobs,
+    detection,
+    cameraDetection(config.vision),
+    {
+      gridCols: b.gridCols,
+      gridRows: b.gridRows,
+      staticIou: b.staticIou,
+      staticPresence: b.staticPresence,
+    },
+    queue,
+  );
+  registry.register(baselineJob(() => service));
+  if (b.autoUpdate) {
+    bus.subscribe('dataset.updated', ({ cameraId }) => {
       service
-        .rebuildStale()
-        .then((cameras) => {
-          if (cameras.length)
-            log.info({ cameras }, 'baselines built by another detector or input size: rebuilding');
-        })
-        .catch((err) => log.warn({ err }, 'stale baselines could not be queued'));
-    }
-    return service;
-  };
+        .requestBuild(cameraId, 'incremental')
+        .catch((err) => log.warn({ err, cameraId }, 'baseline update could not be queued'));
+    });
+    service
+      .rebuildStale()
+      .then((cameras) => {
+        if (cameras.length)
+          log.info({ cameras }, 'baselines built by another detector or input size: rebuilding');
+      })
+      .catch((err) => log.warn({ err }, 'stale baselines could not be queued'));
+  }
+  return service;
 }

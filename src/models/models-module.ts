@@ -1,6 +1,7 @@
 /**
- * The model catalog and distribution, composed: job first (staged rollouts advance on a schedule),
- * services once the edges module exists; the edge-facing gRPC service is added to the edge API.
+ * The model catalog and distribution, composed: catalog, deployments (staged rollouts advance on
+ * a schedule), assignments, the edges' status reports and the model health check. The
+ * edge-facing gRPC service is in edge-api/routes.ts.
  */
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/database.js';
@@ -20,41 +21,47 @@ import type { HealthService } from '../telemetry/health-service.js';
 import type { JobType } from '../jobs/job-types.js';
 
 export const ADVANCE_JOB = 'deployments.advance' satisfies JobType;
-export type ModelsModule = ReturnType<ReturnType<typeof registerModelJobs>>;
+export type ModelsModule = ReturnType<typeof createModelsModule>;
 
-export function registerModelJobs(config: Config, db: Db, blobs: BlobStore, registry: JobRegistry) {
+export function createModelsModule(
+  config: Config,
+  db: Db,
+  blobs: BlobStore,
+  registry: JobRegistry,
+  edges: EdgesModule,
+  scheduler: JobScheduler,
+  health: HealthService,
+) {
   const repo = new ModelRepository(db);
   const audit = new AuditLog(db);
   const assignments = new AssignmentService(repo);
   const deployments = new DeploymentService(repo, assignments, audit);
   registry.register({ type: ADVANCE_JOB, maxAttempts: 1, handler: async () => deployments.advance() });
-  return (edges: EdgesModule, scheduler: JobScheduler, health: HealthService) => {
-    const catalog = new CatalogService(
-      repo,
-      blobs,
-      audit,
-      new ModelBytesCache(config.models.downloadCacheBytes),
-    );
-    const status = new ModelStatusService(
-      repo,
-      assignments,
-      deployments,
-      edges.cameraAccess,
-      edges.cameras,
-      audit,
-      {
-        triggerRateRatio: config.models.rollbackTriggerRateRatio,
-        minTriggerRatePerHour: config.models.minTriggerRatePerHour,
-        maxInferenceLatencyMs: config.models.maxInferenceLatencyMs,
-      },
-    );
-    scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);
-    health.addCameraCheck(
-      modelHealthCheck(repo, assignments, {
-        triggerRateFactor: 5,
-        minTriggerRatePerHour: config.models.minTriggerRatePerHour,
-      }),
-    );
-    return { catalog, deployments, assignments, status, audit, repository: repo };
-  };
+  const catalog = new CatalogService(
+    repo,
+    blobs,
+    audit,
+    new ModelBytesCache(config.models.downloadCacheBytes),
+  );
+  const status = new ModelStatusService(
+    repo,
+    assignments,
+    deployments,
+    edges.cameraAccess,
+    edges.cameras,
+    audit,
+    {
+      triggerRateRatio: config.models.rollbackTriggerRateRatio,
+      minTriggerRatePerHour: config.models.minTriggerRatePerHour,
+      maxInferenceLatencyMs: config.models.maxInferenceLatencyMs,
+    },
+  );
+  scheduler.every(ADVANCE_JOB, config.models.advanceIntervalSeconds * 1000);
+  health.addCameraCheck(
+    modelHealthCheck(repo, assignments, {
+      triggerRateFactor: 5,
+      minTriggerRatePerHour: config.models.minTriggerRatePerHour,
+    }),
+  );
+  return { catalog, deployments, assignments, status, audit, repository: repo };
 }

@@ -1,12 +1,14 @@
 /**
  * Prometheus gauges about what the capabilities hold, read at scrape time with bounded label
- * sets: events by risk level, findings by type, frames waiting for analysis, the model each camera
+ * sets: archive use and quota per camera, archive objects by status, events by risk level, findings by type, frames waiting for analysis, the model each camera
  * runs (info metric), inference worker utilisation, and the health status of the system, edges and
  * cameras.
  */
 import type { AnalysisRepository } from '../analysis/analysis-repository.js';
 import type { PendingFrameStore } from '../analysis/pending-frames.js';
 import type { AssignmentService } from '../models/assignment-service.js';
+import type { EventRepository } from '../events/event-repository.js';
+import type { QuotaService } from '../events/quota-service.js';
 import type { ModelRepository } from '../models/model-repository.js';
 import type { DetectionService } from '../vision/detection-service.js';
 import type { HealthService } from './health-service.js';
@@ -23,8 +25,30 @@ export function registerCapabilityMetrics(
     assignments: AssignmentService;
     detector: DetectionService;
     health: HealthService;
+    quotas: Pick<QuotaService, 'all'>;
+    archive: Pick<EventRepository, 'countObjectsByStatus'>;
   },
 ): void {
+  metrics.gauge(
+    'uservm_camera_storage_used_bytes',
+    'Archive bytes per camera (clips, snapshots, metadata).',
+    ['camera'],
+    async (g) => {
+      for (const c of await deps.quotas.all()) g.labels(c.cameraId).set(c.usedBytes);
+    },
+  );
+  metrics.gauge('uservm_camera_storage_quota_bytes', 'Archive quota per camera.', ['camera'], async (g) => {
+    for (const c of await deps.quotas.all()) g.labels(c.cameraId).set(c.quotaBytes);
+  });
+  metrics.gauge(
+    'uservm_archive_objects',
+    'Archive objects by upload status (pending ones wait in the spool).',
+    ['status'],
+    async (g) => {
+      for (const row of await deps.archive.countObjectsByStatus())
+        g.labels(row.status).set(Number(row.count));
+    },
+  );
   metrics.gauge('uservm_events', 'Events by risk level (unscored until analysed).', ['level'], async (g) => {
     for (const r of await deps.analysis.countsByLevel()) g.labels(r.level).set(r.n);
   });

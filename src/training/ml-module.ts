@@ -1,7 +1,6 @@
 /**
  * Datasets and training, composed: the dataset and import services, the training service, its
- * job (registered before the queue starts; it resolves its late dependencies when it runs) and
- * the automation that queues training when a camera is ready.
+ * job and the automation that queues training when a camera is ready.
  */
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -21,7 +20,7 @@ import { trainingJob } from './training-job.js';
 import { TrainingAutomation } from './training-automation.js';
 import type { ThresholdRule } from './threshold.js';
 
-export type MlModule = ReturnType<ReturnType<typeof registerMlJobs>>;
+export type MlModule = ReturnType<typeof createMlModule>;
 
 export function trainingDefaults(config: Config): TrainingJobParams {
   const t = config.training;
@@ -52,31 +51,31 @@ export function trainingDefaults(config: Config): TrainingJobParams {
   };
 }
 
-/**
- * Step 1 (before the queue exists): register the training job. Step 2 (returned function, once
- * the queue and the edges module exist): build the services.
- */
-export function registerMlJobs(
+export function createMlModule(
   config: Config,
   db: Db,
   blobs: BlobStore,
   registry: JobRegistry,
+  queue: JobQueue,
+  edges: EdgesModule,
   bus: DomainEventBus,
   log: Logger,
 ) {
   const repo = new TrainingRepository(db);
   const hub = new TrainingProgressHub();
-  const late: { datasets?: DatasetService; edges?: EdgesModule } = {};
   const minNormalImages = Math.min(config.cameras.minNormalSnapshots, 10_000);
+  const datasets = new DatasetService(
+    new DatasetRepository(db),
+    edges.cameraRepository,
+    blobs,
+    bus,
+    config.datasets,
+  );
   registry.register(
     trainingJob({
       repo,
-      get datasets() {
-        return late.datasets!;
-      },
-      get cameras() {
-        return late.edges!.cameras;
-      },
+      datasets,
+      cameras: edges.cameras,
       blobs,
       bus,
       hub,
@@ -85,26 +84,20 @@ export function registerMlJobs(
       log: log.child({ component: 'training' }),
     }),
   );
-  return (queue: JobQueue, edges: EdgesModule) => {
-    const datasetRepo = new DatasetRepository(db);
-    const datasets = new DatasetService(datasetRepo, edges.cameraRepository, blobs, bus, config.datasets);
-    late.datasets = datasets;
-    late.edges = edges;
-    const imports = new DatasetImportService(
-      datasets,
-      { ...config.datasets.zip, maxImageBytes: config.datasets.maxImageBytes },
-      path.resolve(config.dataDir, 'tmp', 'imports'),
-    );
-    const training = new TrainingService(repo, datasets, queue, trainingDefaults(config), hub);
-    const automation = new TrainingAutomation(
-      training,
-      datasets,
-      edges.cameraRepository,
-      minNormalImages,
-      log.child({ component: 'training-automation' }),
-      config.training.retrainGrowth,
-    );
-    if (config.training.autoTrain) automation.attach(bus);
-    return { datasets, imports, training, automation };
-  };
+  const imports = new DatasetImportService(
+    datasets,
+    { ...config.datasets.zip, maxImageBytes: config.datasets.maxImageBytes },
+    path.resolve(config.dataDir, 'tmp', 'imports'),
+  );
+  const training = new TrainingService(repo, datasets, queue, trainingDefaults(config), hub);
+  const automation = new TrainingAutomation(
+    training,
+    datasets,
+    edges.cameraRepository,
+    minNormalImages,
+    log.child({ component: 'training-automation' }),
+    config.training.retrainGrowth,
+  );
+  if (config.training.autoTrain) automation.attach(bus);
+  return { datasets, imports, training, automation };
 }
