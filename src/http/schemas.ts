@@ -39,3 +39,6 @@ export const splitCsv = (v?: string): string[] | undefined =>
         .map((s) => s.trim())
         .filter(Boolean)
     : undefined;
+
+/** Who made a change, for the audit log: the calling API token. */
+export const actor = (p?: { tokenId: string }) => (p ? `token:${p.tokenId}` : 'unknown');

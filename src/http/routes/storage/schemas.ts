@@ -13,3 +13,17 @@ export const UsageView = Type.Object(
   },
   { title: 'CameraStorage' },
 );
+
+export const Policy = Type.Object(
+  {
+    quotaBytes: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'null: back to the default' }),
+    ),
+    retentionDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
+        description: 'null: back to the default',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -17,3 +17,18 @@ export const TrainingJobView = Type.Object({
   startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
+
+export const Overrides = Type.Object(
+  {
+    epochs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+    learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+    patience: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'repeatable run' })),
+    workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+    inputWidth: Type.Optional(Type.Integer({ minimum: 32, maximum: 640 })),
+    inputHeight: Type.Optional(Type.Integer({ minimum: 32, maximum: 640 })),
+    latentDim: Type.Optional(Type.Integer({ minimum: 16, maximum: 1024 })),
+  },
+  { additionalProperties: false },
+);
