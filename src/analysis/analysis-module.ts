@@ -17,7 +17,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { DetectionService } from '../vision/detection-service.js';
 import { cameraDetection } from '../vision/detector-factory.js';
-import type { ServiceMetrics } from '../telemetry/metrics.js';
+import type { ServiceMetrics } from '../metrics/metrics.js';
 import { analysisJob } from './analysis-job.js';
 import { PendingAnalysisIntake } from './analysis-intake.js';
 import { AnalysisRepository } from './analysis-repository.js';

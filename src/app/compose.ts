@@ -8,7 +8,7 @@ import {
   registerSelfHealthMetrics,
   selfChecks,
   type SelfCheckDeps,
-} from '../telemetry/self-checks.js';
+} from '../health/self-checks.js';
 import { ApiTokenRepository } from '../auth/api-token-repository.js';
 import { ApiTokenService } from '../auth/api-token-service.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
@@ -23,8 +23,8 @@ import { DECLARED_JOB_TYPES } from '../jobs/job-types.js';
 import type { Logger } from '../logging/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { createBlobStore } from '../storage/create-blob-store.js';
-import { ServiceMetrics } from '../telemetry/metrics.js';
-import { ReadinessService } from '../telemetry/readiness.js';
+import { ServiceMetrics } from '../metrics/metrics.js';
+import { ReadinessService } from '../health/readiness.js';
 import { createEdgesModule, type EdgesModule } from '../edges/edges-module.js';
 import { DomainEventBus } from './domain-events.js';
 import { closeInOrder } from './shutdown.js';
@@ -33,15 +33,15 @@ import { createEventsModule, type EventsModule } from '../events/events-module.j
 import type { EventIngestService } from '../events/event-ingest-service.js';
 import { VERSION } from './version.js';
 import { JobScheduler } from '../jobs/job-scheduler.js';
-import { HealthRepository } from '../telemetry/health-repository.js';
-import { HealthService } from '../telemetry/health-service.js';
+import { HealthRepository } from '../health/health-repository.js';
+import { HealthService } from '../health/health-service.js';
 import { LatestTelemetry } from '../telemetry/latest-telemetry.js';
-import { registerEdgeMetrics } from '../telemetry/edge-metrics.js';
+import { registerEdgeMetrics } from '../metrics/edge-metrics.js';
 import { TelemetryRepository } from '../telemetry/telemetry-repository.js';
 import { RollupRepository } from '../telemetry/rollup-repository.js';
 import { TelemetryService } from '../telemetry/telemetry-service.js';
 import { telemetryRollupJob, TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
-import { HEALTH_JOB, healthJob } from '../telemetry/health-job.js';
+import { HEALTH_JOB, healthJob } from '../health/health-job.js';
 import { createMlModule, type MlModule } from '../training/ml-module.js';
 import { DetectionService } from '../vision/detection-service.js';
 import { detectorSpec } from '../vision/detector-factory.js';
@@ -49,7 +49,7 @@ import { createBaselineModule } from '../baseline/baseline-module.js';
 import { createAnalysisModule, type AnalysisModule } from '../analysis/analysis-module.js';
 import { createModelsModule, type ModelsModule } from '../models/models-module.js';
 import { RetrainingRollout } from '../models/retraining-rollout.js';
-import { registerCapabilityMetrics } from '../telemetry/capability-metrics.js';
+import { registerCapabilityMetrics } from '../metrics/capability-metrics.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
 
 export interface Service {

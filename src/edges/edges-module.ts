@@ -6,7 +6,7 @@ import type { Db } from '../db/database.js';
 import { EdgeApiServer } from '../edge-api/server.js';
 import { identityInterceptor, metricsInterceptor } from '../edge-api/interceptors.js';
 import type { Logger } from '../logging/logger.js';
-import type { ServiceMetrics } from '../telemetry/metrics.js';
+import type { ServiceMetrics } from '../metrics/metrics.js';
 import { BootstrapTokenRepository } from './bootstrap-token-repository.js';
 import { BootstrapTokenService } from './bootstrap-token-service.js';
 import { CameraAccess } from './camera-access.js';

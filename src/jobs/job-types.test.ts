@@ -6,7 +6,7 @@ import { BASELINE_JOB } from '../baseline/baseline-service.js';
 import { ARCHIVE_JOB } from '../events/archive-job.js';
 import { RECONCILE_JOB, RETENTION_JOB } from '../events/retention-jobs.js';
 import { ADVANCE_JOB } from '../models/models-module.js';
-import { HEALTH_JOB } from '../telemetry/health-job.js';
+import { HEALTH_JOB } from '../health/health-job.js';
 import { TELEMETRY_ROLLUP_JOB } from '../telemetry/rollup-job.js';
 import { TRAINING_JOB } from '../training/training-service.js';
 import type { JobQueue } from './job-queue.js';

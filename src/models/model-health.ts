@@ -2,7 +2,7 @@
  * Health reasons about a camera's model: failing on the edge, rolled back recently, or a local
  * trigger rate far from the level it had when it was activated (the camera's usual).
  */
-import type { CameraHealthCheck, Reason, Status } from '../telemetry/health-service.js';
+import type { CameraHealthCheck, Reason, Status } from '../health/health-service.js';
 import type { AssignmentService } from './assignment-service.js';
 import type { ModelRepository } from './model-repository.js';
 

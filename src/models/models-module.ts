@@ -17,7 +17,7 @@ import { DeploymentService } from './deployment-service.js';
 import { ModelRepository } from './model-repository.js';
 import { ModelStatusService } from './model-status-service.js';
 import { modelHealthCheck } from './model-health.js';
-import type { HealthService } from '../telemetry/health-service.js';
+import type { HealthService } from '../health/health-service.js';
 import type { JobType } from '../jobs/job-types.js';
 
 export const ADVANCE_JOB = 'deployments.advance' satisfies JobType;

@@ -4,7 +4,7 @@ import { VERSION } from '../../app/version.js';
 import { createEdgesModule, type EdgesModule } from '../../edges/edges-module.js';
 import { isAppError } from '../../errors/app-error.js';
 import { createLogger } from '../../logging/logger.js';
-import { ServiceMetrics } from '../../telemetry/metrics.js';
+import { ServiceMetrics } from '../../metrics/metrics.js';
 import { fail, loadConfigOrExit, openMigratedDatabase, type GlobalOptions } from '../context.js';
 
 /** The edge services on the service's own database (safe while it runs: WAL, per-call identity checks). */

@@ -1,4 +1,4 @@
-import type { LatestEdge, LatestTelemetry } from './latest-telemetry.js';
+import type { LatestEdge, LatestTelemetry } from '../telemetry/latest-telemetry.js';
 import type { ServiceMetrics } from './metrics.js';
 
 /**

@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { WireGuardPeerSync } from '../edges/wireguard/peer-sync.js';
 import type { JobRepository } from '../jobs/job-repository.js';
 import type { DetectorHealth } from '../vision/detection-service.js';
-import type { ServiceMetrics } from './metrics.js';
+import type { ServiceMetrics } from '../metrics/metrics.js';
 import type { CheckOutcome, DependencyCheck } from './readiness.js';
 
 export const CRASH_WINDOW_MS = 10 * 60_000;

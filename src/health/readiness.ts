@@ -1,4 +1,4 @@
-import type { ServiceMetrics } from './metrics.js';
+import type { ServiceMetrics } from '../metrics/metrics.js';
 
 /** What a check found: `degraded` is still ready (with a reason); a thrown error is `down`. */
 export interface CheckOutcome {

@@ -5,7 +5,7 @@ import type { QuotaService } from '../events/quota-service.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthRepository, HealthState } from './health-repository.js';
 import type { ReadinessService } from './readiness.js';
-import type { TelemetryRepository } from './telemetry-repository.js';
+import type { TelemetryRepository } from '../telemetry/telemetry-repository.js';
 
 export type Status = HealthState['status'];
 export interface Reason {

@@ -11,7 +11,7 @@ import type { EventRepository } from '../events/event-repository.js';
 import type { QuotaService } from '../events/quota-service.js';
 import type { ModelRepository } from '../models/model-repository.js';
 import type { DetectionService } from '../vision/detection-service.js';
-import type { HealthService } from './health-service.js';
+import type { HealthService } from '../health/health-service.js';
 import type { ServiceMetrics } from './metrics.js';
 
 const STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ServiceMetrics } from './metrics.js';
-import { LatestTelemetry } from './latest-telemetry.js';
+import { LatestTelemetry } from '../telemetry/latest-telemetry.js';
 import { registerEdgeMetrics } from './edge-metrics.js';
 
 const hasPromtool = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
