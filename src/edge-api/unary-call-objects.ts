@@ -10,7 +10,7 @@ import type { UnaryCallState } from './unary-call-state.js';
  * call (stream, buffers, messages), alive through scavenges until the next mark-compact. With
  * three such literals per heartbeat, ~2.3 MB survived every scavenge at 2,000 calls/s, the
  * scavenges took 5 ms instead of 2 and the promoted garbage brought a mark-compact every few
- * seconds: the GC pauses behind bench/edge-api's p99 (docs/BENCHMARKS.md, session 6).
+ * seconds: the GC pauses behind bench/edge-api's p99 (docs/BENCHMARKS.md, bench/edge-api).
  */
 
 /** What a unary handler sees as its context. */

@@ -1,4 +1,4 @@
-// Issue 19, items 6 and 7: archive imports with unsafe entries answer 422 unsafe_archive (not
+// Archive imports with unsafe entries answer 422 unsafe_archive (not
 // the ZIP library's own error as a 500), and a refused archive imports nothing at all.
 import assert from 'node:assert/strict';
 import { deflateRawSync, crc32 } from 'node:zlib';

@@ -1,4 +1,4 @@
-// Issue 19, item 3: `uservm edge revoke` runs in its own process; the service must still close the
+// `uservm edge revoke` runs in its own process; the service must still close the
 // edge's open streams at once and accept nothing more on them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

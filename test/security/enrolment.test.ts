@@ -1,4 +1,4 @@
-// Issue 19, items 1 and 2: a single-use token raced by two enrolments must not hang the service,
+// A single-use token raced by two enrolments must not hang the service,
 // and a bootstrap token must not take over an existing edge by naming it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

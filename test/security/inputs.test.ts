@@ -1,4 +1,4 @@
-// Issue 19, items 4, 5, 8 and 9: hostile values and careless clients, each refused with the right
+// Hostile values and careless clients, each refused with the right
 // code, nothing stored half-way, and nothing already stored made unreadable.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 19: every REST route of the OpenAPI document, with inputs generated from its own schemas
+// Every REST route of the OpenAPI document, with inputs generated from its own schemas
 // (valid, boundary and hostile values), as admin, viewer and nobody. No answer may be a 5xx, every
 // refusal uses the JSON error format, nothing rejects unhandled, and the seeded data survives.
 import assert from 'node:assert/strict';

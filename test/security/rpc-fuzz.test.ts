@@ -1,4 +1,4 @@
-// Issue 19: every edge RPC over real mTLS gRPC, with request messages generated from the proto
+// Every edge RPC over real mTLS gRPC, with request messages generated from the proto
 // descriptors (NaN and infinite floats, 64-bit extremes, unknown enums, hostile strings, random
 // and real payloads). No call may end INTERNAL or UNKNOWN, nothing rejects unhandled, and the
 // seeded data survives.

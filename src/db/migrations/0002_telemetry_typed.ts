@@ -1,8 +1,8 @@
 /**
- * Telemetry storage that scales to hundreds of edges for a day of raw samples (issue 9's
+ * Telemetry storage that scales to hundreds of edges for a day of raw samples (bench/telemetry's
  * benchmark): 0001 kept every sample as a JSON document keyed by edge and camera id text, with an
  * index on (edge_id, at) but none on time alone, so the rollup job and retention scanned the whole
- * table on every run. Now:
+ * table on every run. This one:
  * - one integer series per (edge, camera) (`camera_id` '' is the edge itself), so samples are keyed
  *   by 8 bytes instead of two UUID-sized strings;
  * - raw samples in typed columns, clustered by (series_id, at) in WITHOUT ROWID tables: a series
