@@ -94,13 +94,36 @@ function CameraCard({ camera: c }: { camera: Camera }) {
               </li>
             ))}
           </ul>
-          <AuthedImage
-            src={`/api/v1/cameras/${encodeURIComponent(id)}/baseline/heatmap.png`}
-            alt="where objects usually are"
+          <Heatmap
+            cameraId={id}
+            labels={Object.keys((baseline.data.stats as { classes?: object }).classes ?? {})}
           />
         </details>
       )}
     </article>
+  );
+}
+
+/** Where objects usually are, over a snapshot: all classes or one, the static objects outlined. */
+function Heatmap({ cameraId, labels }: { cameraId: string; labels: string[] }) {
+  const [label, setLabel] = useState('');
+  const q = label ? `?label=${encodeURIComponent(label)}` : '';
+  return (
+    <>
+      <label class="inline">
+        Heatmap of{' '}
+        <select value={label} onChange={(e) => setLabel((e.target as HTMLSelectElement).value)}>
+          <option value="">every class</option>
+          {labels.sort().map((l) => (
+            <option value={l}>{l}</option>
+          ))}
+        </select>
+      </label>
+      <AuthedImage
+        src={`/api/v1/cameras/${encodeURIComponent(cameraId)}/baseline/heatmap.png${q}`}
+        alt={`where ${label || 'objects'} usually are`}
+      />
+    </>
   );
 }
 
