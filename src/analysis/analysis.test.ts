@@ -202,6 +202,17 @@ describe('event analysis against the baseline of a real camera', () => {
     assert.deepEqual(types(covered), ['scene_change']);
     assert.equal(covered.findings[0]!.evidence.cause, 'uniform');
     assert.match(covered.explanation, /^The picture is almost uniform at 11:00: the lens may be covered/);
+    // The event's view carries its finding types, in the list and on its own.
+    const listed = (
+      await svc.service.http.inject({ url: '/api/v1/events?findings=scene_change', headers: auth() })
+    ).json() as { items: { id: string; findingTypes: string[] }[] };
+    assert.deepEqual(listed.items.find((e) => e.id === covered.id)?.findingTypes, ['scene_change']);
+    const one = (
+      await svc.service.http.inject({ url: `/api/v1/events/${covered.id}`, headers: auth() })
+    ).json() as {
+      findingTypes: string[];
+    };
+    assert.deepEqual(one.findingTypes, ['scene_change']);
   });
 
   it('loitering and an unusual path are found from tracks across frames', async () => {

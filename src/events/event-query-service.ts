@@ -48,6 +48,7 @@ export class EventQueryService {
     viewer?: string,
   ): Promise<{ items: EventView[]; nextCursor: string | null }> {
     const rows = await this.events.list(filter);
+    const findings = await this.events.findingTypesOf(rows.map((r) => r.id));
     const reviewed = viewer
       ? await this.reviews.reviewedAt(
           viewer,
@@ -55,7 +56,7 @@ export class EventQueryService {
         )
       : new Map<string, number>();
     return {
-      items: rows.map((r) => toEventView(r, reviewed.get(r.id) ?? null)),
+      items: rows.map((r) => toEventView(r, findings.get(r.id) ?? [], reviewed.get(r.id) ?? null)),
       nextCursor: rows.length === filter.limit ? rows[rows.length - 1]!.id : null,
     };
   }
@@ -75,7 +76,7 @@ export class EventQueryService {
     const row = await this.require(id);
     const objects = await this.events.objects(id);
     const detail: EventDetail = {
-      ...toEventView(row),
+      ...toEventView(row, (await this.events.findingTypesOf([id])).get(id) ?? []),
       objects: objects.map((o) => ({
         kind: o.kind,
         key: o.key,

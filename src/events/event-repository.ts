@@ -140,6 +140,21 @@ export class EventRepository {
     return q.execute();
   }
 
+  /** The finding types of each of these events (written by the analysis), for their views. */
+  async findingTypesOf(eventIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (eventIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('event_findings')
+      .select(['event_id', 'type'])
+      .distinct()
+      .where('event_id', 'in', eventIds)
+      .orderBy('type')
+      .execute();
+    for (const r of rows) out.set(r.event_id, [...(out.get(r.event_id) ?? []), r.type]);
+    return out;
+  }
+
   async objects(eventId: string): Promise<ArchiveObjectRow[]> {
     return this.db
       .selectFrom('archive_objects')

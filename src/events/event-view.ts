@@ -32,6 +32,9 @@ export const EventViewSchema = Type.Object(
     riskScore: OrNull(Type.Number()),
     riskLevel: OrNull(Type.String()),
     explanation: OrNull(Type.String()),
+    findingTypes: Type.Array(Type.String(), {
+      description: 'The types of its findings (new_object, scene_change, ...), once analysed.',
+    }),
     createdAt: Iso,
     reviewedAt: OrNull(
       Type.String({ format: 'date-time', description: 'When the calling API token marked it reviewed.' }),
@@ -42,7 +45,11 @@ export const EventViewSchema = Type.Object(
 
 export type EventView = Static<typeof EventViewSchema>;
 
-export function toEventView(r: EventRow, reviewedAt: number | null = null): EventView {
+export function toEventView(
+  r: EventRow,
+  findingTypes: string[] = [],
+  reviewedAt: number | null = null,
+): EventView {
   return {
     id: r.id,
     cameraId: r.camera_id,
@@ -67,6 +74,7 @@ export function toEventView(r: EventRow, reviewedAt: number | null = null): Even
     riskScore: r.risk_score,
     riskLevel: r.risk_level,
     explanation: r.explanation,
+    findingTypes,
     createdAt: new Date(r.created_at).toISOString(),
     reviewedAt: reviewedAt === null ? null : new Date(reviewedAt).toISOString(),
   };

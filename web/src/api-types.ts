@@ -5137,6 +5137,8 @@ export interface paths {
                                 riskScore: number | null;
                                 riskLevel: string | null;
                                 explanation: string | null;
+                                /** @description The types of its findings (new_object, scene_change, ...), once analysed. */
+                                findingTypes: string[];
                                 /** Format: date-time */
                                 createdAt: string;
                                 /**
@@ -5256,6 +5258,8 @@ export interface paths {
                             riskScore: number | null;
                             riskLevel: string | null;
                             explanation: string | null;
+                            /** @description The types of its findings (new_object, scene_change, ...), once analysed. */
+                            findingTypes: string[];
                             /** Format: date-time */
                             createdAt: string;
                             /**
@@ -6072,6 +6076,8 @@ export interface paths {
                                 riskScore: number | null;
                                 riskLevel: string | null;
                                 explanation: string | null;
+                                /** @description The types of its findings (new_object, scene_change, ...), once analysed. */
+                                findingTypes: string[];
                                 /** Format: date-time */
                                 createdAt: string;
                                 /**

@@ -20,6 +20,13 @@ export function EventRow({
           {e.explanation ??
             (e.analysisError ? `analysis failed: ${e.analysisError}` : 'waiting for analysis')}
         </span>
+        {e.findingTypes.length > 0 && (
+          <ul class="chips row-chips">
+            {e.findingTypes.map((t) => (
+              <li class="chip">{t.replace('_', ' ')}</li>
+            ))}
+          </ul>
+        )}
         <span class="meta">
           {e.cameraId} · {new Date(e.startedAt).toLocaleString()} · {e.frameCount} frame
           {e.frameCount === 1 ? '' : 's'}
