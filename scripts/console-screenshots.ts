@@ -32,8 +32,15 @@ await page.type('#token', token);
 await page.click('button[type=submit]');
 await page.waitForSelector('[data-event]');
 await shot('demo-events.png');
-// The riskiest event: its page with the snapshot and clip decrypted in the browser.
-await page.click('.events [data-event]');
+// An event with people in it (else the newest): its page with the snapshot and clip decrypted.
+const rows = await page.$$('.events [data-event]');
+let chosen = rows[0]!;
+for (const row of rows)
+  if (/people|person/i.test(await row.evaluate((el) => el.textContent ?? ''))) {
+    chosen = row;
+    break;
+  }
+await chosen.click();
 await page.waitForSelector('#owner-key');
 await page.type('#owner-key', fs.readFileSync(keyFile, 'utf8'));
 await page.click('form.decrypt button[type=submit]');
@@ -50,7 +57,10 @@ for (const [href, selector, name] of [
 ] as const) {
   await page.click(`nav a[href="${href}"]`);
   await page.waitForSelector(selector);
-  await new Promise((r) => setTimeout(r, 1500)); // charts and images load after the cards
+  await new Promise((r) => setTimeout(r, 1500)); // baselines and charts load after the cards
+  // Open the collapsed parts (the baseline and its heatmap), then let the heatmap load.
+  for (const summary of await page.$$('details > summary')) await summary.click();
+  await new Promise((r) => setTimeout(r, 1500));
   await shot(name);
 }
 await browser.close();

@@ -56,7 +56,8 @@ function CameraCard({ camera: c }: { camera: Camera }) {
         <span class={`badge ${c.online ? 'normal' : 'pending'}`}>{c.online ? 'online' : 'offline'}</span>
       </h2>
       <p class="meta">
-        {id} on edge {c.edgeId} · {c.width ?? '?'}×{c.height ?? '?'} · last seen {when(c.lastSeenAt)}
+        {id} on edge {c.edgeId}
+        {c.width && c.height ? ` · ${c.width}×${c.height}` : ''} · last seen {when(c.lastSeenAt)}
       </p>
       <p>
         <strong>{READINESS[c.readiness]}</strong>

@@ -22,18 +22,26 @@ function overlays(report: Report | null, frames: ImageBitmap[]): Overlay[] {
       detections: report?.inputs.frames[n]?.detections ?? [],
       regions: !last
         ? []
-        : (report?.findings ?? []).flatMap((f) => {
-            if (!f.box) return [];
-            const b = f.box;
-            const scale = b.x2 <= 1 && b.y2 <= 1 ? [bitmap.width, bitmap.height] : [1, 1];
-            const box = {
-              x1: b.x1 * scale[0]!,
-              y1: b.y1 * scale[1]!,
-              x2: b.x2 * scale[0]!,
-              y2: b.y2 * scale[1]!,
-            };
-            return [{ label: `${f.type.replace('_', ' ')}${f.label ? `: ${f.label}` : ''}`, box }];
-          }),
+        : (report?.findings ?? [])
+            .flatMap((f) => {
+              if (!f.box) return [];
+              const b = f.box;
+              const scale = b.x2 <= 1 && b.y2 <= 1 ? [bitmap.width, bitmap.height] : [1, 1];
+              const box = {
+                x1: b.x1 * scale[0]!,
+                y1: b.y1 * scale[1]!,
+                x2: b.x2 * scale[0]!,
+                y2: b.y2 * scale[1]!,
+              };
+              return [{ label: `${f.type.replace('_', ' ')}${f.label ? `: ${f.label}` : ''}`, box }];
+            })
+            // Findings about the same object share one outline and one label.
+            .reduce<Overlay['regions']>((out, r) => {
+              const same = out.find((o) => JSON.stringify(o.box) === JSON.stringify(r.box));
+              if (same) same.label += `, ${r.label}`;
+              else out.push(r);
+              return out;
+            }, []),
     };
   });
 }
