@@ -204,6 +204,40 @@ it(
   },
 );
 
+it('plays an MP4 clip in a <video> from memory, decrypted in the page', { skip }, async () => {
+  const mp4Event = await upload('console-mp4');
+  const e = new Encrypter();
+  e.addRecipient(await identityToRecipient(identity));
+  await edge.events.uploadClip(
+    clipUploadMessages(mp4Event, await e.encrypt(fs.readFileSync(path.resolve('test/fixtures/clip.mp4')))),
+  );
+  const p = await world.open();
+  await world.signIn(p, world.svc.adminToken);
+  // The owner key is still remembered in this browser: the page decrypts without asking.
+  await p.page.goto(`${world.base}/events/${mp4Event}`);
+  await p.page.waitForSelector('canvas[data-frame="0"]', { timeout: 10_000 });
+  await p.page.click('button.play');
+  await p.page.waitForSelector('video[data-clip="mp4"]');
+  await p.page.waitForFunction(
+    () => {
+      const v = (globalThis as unknown as PageGlobals).document.querySelector('video') as {
+        readyState: number;
+      } | null;
+      return (v?.readyState ?? 0) >= 2;
+    },
+    { timeout: 10_000 },
+  );
+  const video = await p.page.$eval('video', (v) => {
+    const el = v as unknown as { videoWidth: number; videoHeight: number; duration: number; src: string };
+    return { width: el.videoWidth, height: el.videoHeight, duration: el.duration, src: el.src };
+  });
+  assert.deepEqual([video.width, video.height], [320, 240], 'the browser decoded the decrypted MP4');
+  assert.ok(video.duration > 1 && video.duration < 2, `duration ${video.duration}`);
+  assert.match(video.src, /^blob:/, 'played from memory, not from a server URL');
+  assert.deepEqual(p.problems, [], 'no console errors');
+  await p.page.close();
+});
+
 it('serves pages with the history fallback and keeps API 404s as JSON', { skip }, async () => {
   const page = await fetch(`${world.base}/events/does-not-exist`, { headers: { accept: 'text/html' } });
   assert.equal(page.status, 200);
