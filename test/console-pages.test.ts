@@ -25,7 +25,33 @@ let viewerToken = '';
 before(async () => {
   if (skip) return;
   world = await consoleUnderTest({ 'training.autoTrain': false, 'analysis.enabled': false });
-  await enrolledTestEdge(world.svc.service, 'porch-edge', ['porch']);
+  const porch = await enrolledTestEdge(world.svc.service, 'porch-edge', ['porch']);
+  // Two telemetry reports a minute apart, so the edges page has something to chart.
+  for (const [ago, cpu] of [
+    [120_000, 20],
+    [60_000, 45],
+  ] as const)
+    await porch.telemetry.reportTelemetry({
+      atMs: BigInt(Date.now() - ago),
+      cpuPercent: cpu,
+      memoryUsedBytes: 2n << 30n,
+      memoryTotalBytes: 8n << 30n,
+      diskUsedBytes: 10n << 30n,
+      diskTotalBytes: 100n << 30n,
+      temperaturesC: { soc: 55 },
+      eventQueueLength: 0,
+      softwareVersion: '1.4.0',
+      cameras: [
+        {
+          cameraId: 'porch',
+          online: true,
+          fps: 10,
+          inferenceLatencyMs: 42,
+          triggerRatePerHour: 1,
+          modelVersion: '',
+        },
+      ],
+    });
   await registerTestModel(world.svc.service, { version: '1.0.0', cameraId: 'porch' });
   viewerToken = (await world.svc.service.tokens.create({ name: 'family', role: 'viewer' })).token;
 });
@@ -66,6 +92,13 @@ it(
     await p.page.waitForSelector('[data-edge]');
     assert.equal(new URL(p.page.url()).pathname, '/edges');
     assert.match(await p.page.$eval('[data-edge]', (el) => el.textContent ?? ''), /porch-edge.*online/s);
+    // Its telemetry, charted: the edge's CPU (latest 45 %) and the camera's inference latency.
+    await p.page.waitForSelector('[data-edge] [data-metric="cpuPercent"] svg.sparkline');
+    assert.match(await p.page.$eval('[data-metric="cpuPercent"]', (el) => el.textContent ?? ''), /CPU 45%/);
+    assert.match(
+      await p.page.$eval('[data-metric="inferenceLatencyMs"]', (el) => el.textContent ?? ''),
+      /porch inference 42ms/,
+    );
 
     await p.page.type('#edge-name', 'garage');
     await p.page.click('.grid-form button[type=submit]');

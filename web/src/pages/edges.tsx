@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { get, post, type GetResult } from '../api';
 import { BootstrapTokenForm } from '../components/bootstrap-token-form';
 import { ErrorNote } from '../components/error-note';
+import { TelemetryCharts } from '../components/telemetry-charts';
 import { bytesText, isAdmin, useLoad, when } from '../use-load';
 
 type Edge = GetResult<'/api/v1/edges'>['items'][number];
@@ -36,24 +37,6 @@ export function Edges() {
         </>
       )}
     </section>
-  );
-}
-
-/** Recent telemetry per camera: the latest value of each metric. */
-function Telemetry({ id }: { id: string }) {
-  const { data } = useLoad(() => get('/api/v1/telemetry/edges/{id}', { id }), [id]);
-  if (!data || data.latest.length === 0) return <p class="meta">No telemetry yet.</p>;
-  return (
-    <ul class="chips">
-      {data.latest.map((l) =>
-        Object.entries(l.metrics).map(([k, v]) => (
-          <li class="chip">
-            {l.cameraId ? `${l.cameraId} ` : ''}
-            {k} {typeof v === 'number' ? Math.round(v * 10) / 10 : String(v)}
-          </li>
-        )),
-      )}
-    </ul>
   );
 }
 
@@ -103,7 +86,7 @@ function EdgeCard({ edge: e, onChange }: { edge: Edge; onChange: () => void }) {
           Revoked {when(e.revokedAt)}: {e.revokedReason ?? 'no reason given'}
         </p>
       ) : (
-        <Telemetry id={e.id} />
+        <TelemetryCharts edgeId={e.id} />
       )}
       {isAdmin() &&
         e.status !== 'revoked' &&
