@@ -94,6 +94,18 @@ async function canvasDifference(p: Awaited<ReturnType<typeof world.open>>): Prom
   return diff / pixels.length;
 }
 
+/** Sets a date input as a person picking a day would (the page reacts to its change event). */
+const setDate = (p: Awaited<ReturnType<typeof world.open>>, selector: string, value: string) =>
+  p.page.$eval(
+    selector,
+    (el, v) => {
+      const input = el as unknown as { value: string; dispatchEvent(e: unknown): void };
+      input.value = v;
+      input.dispatchEvent(new (globalThis as unknown as PageGlobals).Event('change', { bubbles: true }));
+    },
+    value,
+  );
+
 const text = (p: Awaited<ReturnType<typeof world.open>>, selector: string) =>
   p.page.$eval(selector, (el) => el.textContent ?? '');
 
@@ -161,7 +173,22 @@ it(
     assert.equal(reviewed.analysisStatus, 'analyzed');
     await p.page.click('header .brand');
     await p.page.waitForSelector(`[data-event="${eventId}"]`);
-    await p.page.select('form.filters label:nth-child(5) select', 'false');
+    await p.page.select('#reviewed-filter', 'false');
+    await p.page.waitForFunction(
+      (id) => !(globalThis as unknown as PageGlobals).document.querySelector(`[data-event="${id}"]`),
+      {},
+      eventId,
+    );
+
+    // A time range that ends before today shows none of today's events.
+    await p.page.select('#reviewed-filter', '');
+    await setDate(p, '#to-filter', '2020-01-31');
+    await p.page.waitForFunction(() =>
+      /No events\./.test((globalThis as unknown as PageGlobals).document.body.textContent ?? ''),
+    );
+    await setDate(p, '#to-filter', '');
+    await p.page.waitForSelector(`[data-event="${eventId}"]`);
+    await p.page.select('#reviewed-filter', 'false');
     await p.page.waitForFunction(
       (id) => !(globalThis as unknown as PageGlobals).document.querySelector(`[data-event="${id}"]`),
       {},

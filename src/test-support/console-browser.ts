@@ -77,5 +77,7 @@ export interface PageGlobals {
     activeElement: { getAttribute(name: string): string | null } | null;
     documentElement: { scrollWidth: number; clientWidth: number };
     querySelector(selector: string): unknown;
+    body: { textContent: string | null };
   };
+  Event: new (type: string, init: { bubbles: boolean }) => unknown;
 }

@@ -34,6 +34,7 @@ export function Cameras() {
 function CameraCard({ camera: c }: { camera: Camera }) {
   const id = c.id;
   const dataset = useLoad(() => get('/api/v1/cameras/{id}/dataset', { id }), [id]);
+  const datasets = useLoad(() => get('/api/v1/datasets', {}, { cameraId: id }), [id]);
   const models = useLoad(() => get('/api/v1/models', {}, { cameraId: id }), [id]);
   // Baselines are built from normal snapshots: a camera without any has none to ask for.
   const hasSnapshots = (c.labelledSnapshotCounts.normal ?? 0) > 0;
@@ -49,6 +50,15 @@ function CameraCard({ camera: c }: { camera: Camera }) {
     active?.metrics as { calibration?: { imageAuroc?: number; falsePositiveUpper95?: number } }
   )?.calibration;
   const counts = Object.entries(c.labelledSnapshotCounts);
+  // Light, weather and season of the normal snapshots: a camera with only daytime ones has no
+  // night model of normal yet.
+  const conditions = Object.entries(
+    (datasets.data?.items ?? []).reduce<Record<string, Record<string, number>>>((all, d) => {
+      for (const [kind, values] of Object.entries(d.conditions))
+        for (const [v, n] of Object.entries(values)) (all[kind] ??= {})[v] = (all[kind][v] ?? 0) + n;
+      return all;
+    }, {}),
+  );
   return (
     <article class="card" data-camera={id}>
       <h2>
@@ -72,6 +82,19 @@ function CameraCard({ camera: c }: { camera: Camera }) {
       <p class="meta">
         Snapshots: {counts.length ? counts.map(([k, v]) => `${k} ${v}`).join(', ') : 'none yet'}
       </p>
+      {conditions.length > 0 && (
+        <p class="meta" data-conditions>
+          By condition:{' '}
+          {conditions
+            .map(
+              ([kind, values]) =>
+                `${kind} ${Object.entries(values)
+                  .map(([v, n]) => `${v} ${n}`)
+                  .join(' / ')}`,
+            )
+            .join('; ')}
+        </p>
+      )}
       {active && (
         <p class="model">
           Model {active.name} v{active.version} ({active.status}) · threshold{' '}

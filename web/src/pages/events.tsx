@@ -24,7 +24,9 @@ interface Filters {
   camera: string;
   level: string;
   finding: string;
-  day: string;
+  /** First and last day shown (local dates, inclusive); empty: open-ended. */
+  from: string;
+  to: string;
   reviewed: string;
 }
 
@@ -41,13 +43,14 @@ function groups(items: EventItem[]): EventItem[][] {
 
 /** Newest first, filtered, grouped by incident, with a day timeline; live as events arrive. */
 export function Events() {
-  const [f, setF] = useState<Filters>({ camera: '', level: '', finding: '', day: '', reviewed: '' });
+  const [f, setF] = useState<Filters>({ camera: '', level: '', finding: '', from: '', to: '', reviewed: '' });
   const [items, setItems] = useState<EventItem[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const cameras = useLoad(() => get('/api/v1/cameras'), []);
   const query = (before?: string) => {
-    const day = f.day ? new Date(`${f.day}T00:00`) : null;
+    const from = f.from ? new Date(`${f.from}T00:00`) : null;
+    const to = f.to ? new Date(new Date(`${f.to}T00:00`).getTime() + 86_400_000) : null;
     return get(
       '/api/v1/events',
       {},
@@ -56,8 +59,8 @@ export function Events() {
         riskLevels: f.level || undefined,
         findings: f.finding || undefined,
         reviewed: f.reviewed || undefined,
-        from: day?.toISOString(),
-        to: day ? new Date(day.getTime() + 86_400_000).toISOString() : undefined,
+        from: from?.toISOString(),
+        to: to?.toISOString(),
         limit: String(PAGE),
         cursor: before,
       },
@@ -135,11 +138,15 @@ export function Events() {
           </select>
         </label>
         <label>
-          Day <input type="date" value={f.day} onChange={set('day')} />
+          From{' '}
+          <input type="date" id="from-filter" value={f.from} max={f.to || undefined} onChange={set('from')} />
+        </label>
+        <label>
+          to <input type="date" id="to-filter" value={f.to} min={f.from || undefined} onChange={set('to')} />
         </label>
         <label>
           Show{' '}
-          <select value={f.reviewed} onChange={set('reviewed')}>
+          <select id="reviewed-filter" value={f.reviewed} onChange={set('reviewed')}>
             <option value="">all</option>
             <option value="false">not reviewed</option>
             <option value="true">reviewed</option>
@@ -147,7 +154,7 @@ export function Events() {
         </label>
       </form>
       <ErrorNote error={error} />
-      {items && <DayTimeline day={f.day ? new Date(`${f.day}T00:00`) : new Date()} events={items} />}
+      {items && <DayTimeline day={f.to ? new Date(`${f.to}T00:00`) : new Date()} events={items} />}
       {items === null ? (
         <p>Loading…</p>
       ) : items.length === 0 ? (
