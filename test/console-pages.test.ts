@@ -25,7 +25,16 @@ let viewerToken = '';
 before(async () => {
   if (skip) return;
   world = await consoleUnderTest({ 'training.autoTrain': false, 'analysis.enabled': false });
-  const porch = await enrolledTestEdge(world.svc.service, 'porch-edge', ['porch']);
+  const porch = await enrolledTestEdge(world.svc.service, 'porch-edge', ['porch'], {
+    runtime: {
+      runtimes: ['onnxruntime'],
+      maxOpset: 17,
+      maxModelBytes: 64n << 20n,
+      inputSizes: ['32x32'],
+      hardware: 'test',
+    },
+    softwareVersion: '1.4.0',
+  });
   // Two telemetry reports a minute apart, so the edges page has something to chart.
   for (const [ago, cpu] of [
     [120_000, 20],
@@ -52,7 +61,11 @@ before(async () => {
         },
       ],
     });
-  await registerTestModel(world.svc.service, { version: '1.0.0', cameraId: 'porch' });
+  const modelId = await registerTestModel(world.svc.service, { version: '1.0.0', cameraId: 'porch' });
+  await world.svc.service.models.deployments.create(
+    { modelId, target: { cameras: ['porch'] }, strategy: 'all_at_once' },
+    'test',
+  );
   viewerToken = (await world.svc.service.tokens.create({ name: 'family', role: 'viewer' })).token;
 });
 after(async () => {
@@ -132,6 +145,20 @@ it(
       if (shots) await p.page.screenshot({ path: path.join(shots, shot), fullPage: true });
     }
     assert.match(await p.page.$eval('[data-health]', (el) => el.textContent ?? ''), /Service/);
+    // An admin pins the camera to its model from the deployments list; the audit log shows it.
+    await p.page.click('nav a[href="/models"]');
+    await p.page.waitForSelector('[data-deployment] button.link');
+    await p.page.click('[data-deployment] button.link');
+    await p.page.waitForSelector('[role=status]');
+    assert.match(await p.page.$eval('[role=status]', (el) => el.textContent ?? ''), /porch pinned/);
+    await p.page.waitForFunction(() =>
+      /camera\.pinned|pinned/.test(
+        (globalThis as unknown as PageGlobals).document.querySelector('.audit')?.toString()
+          ? ((globalThis as unknown as PageGlobals).document.body.textContent ?? '')
+          : '',
+      ),
+    );
+    assert.equal((await world.svc.service.models.assignments.effective('porch'))?.pinned, true);
     assert.deepEqual(p.problems, [], 'no console errors or failed requests');
     await p.page.close();
   },

@@ -68,35 +68,21 @@ export function Models() {
             {d.cameras.map((c) => (
               <li class="chip" title={c.reason ?? ''}>
                 {c.cameraId}: {c.status}
-                {admin && (
-                  <>
-                    {' '}
+                {admin &&
+                  ([true, false] as const).map((pinned) => (
                     <button
                       type="button"
                       class="link"
                       onClick={() =>
                         act(
-                          () => put('/api/v1/cameras/{id}/pin', { id: c.cameraId }, { pinned: true }),
-                          `${c.cameraId} pinned`,
+                          () => put('/api/v1/cameras/{id}/pin', { id: c.cameraId }, { pinned }),
+                          `${c.cameraId} ${pinned ? 'pinned' : 'unpinned'}`,
                         )
                       }
                     >
-                      pin
+                      {pinned ? 'pin' : 'unpin'}
                     </button>
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() =>
-                        act(
-                          () => put('/api/v1/cameras/{id}/pin', { id: c.cameraId }, { pinned: false }),
-                          `${c.cameraId} unpinned`,
-                        )
-                      }
-                    >
-                      unpin
-                    </button>
-                  </>
-                )}
+                  ))}
               </li>
             ))}
           </ul>
