@@ -200,6 +200,7 @@ export async function composeService(
       edges.cameras,
       telemetryRepo,
       events.quotas,
+      events.repository,
       new HealthRepository(database.db),
       readiness,
       log.child({ component: 'health' }),

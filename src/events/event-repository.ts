@@ -1,5 +1,6 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
+import { addStorageUsage } from './storage-usage-repository.js';
 import type { ArchiveObjectsTable, EventsTable } from '../db/tables.js';
 
 export type EventRow = Selectable<EventsTable>;
@@ -26,14 +27,10 @@ export interface EventFilter {
   limit: number;
 }
 
-/** Adds (or with negative numbers removes) bytes and objects to a camera's storage usage. */
-async function addUsage(db: Db, cameraId: string, bytes: number, objects: number): Promise<void> {
-  await sql`INSERT INTO storage_usage (camera_id, used_bytes, object_count) VALUES (${cameraId}, ${bytes}, ${objects})
-    ON CONFLICT (camera_id) DO UPDATE SET used_bytes = MAX(0, used_bytes + excluded.used_bytes),
-      object_count = MAX(0, object_count + excluded.object_count)`.execute(db);
-}
-
-/** Events and their archived objects; storage usage is updated in the same transactions, so it is exact. */
+/**
+ * Events and their archived objects; storage usage is updated in the same transactions (through
+ * StorageUsageRepository's `addStorageUsage`, which owns that table), so it is exact.
+ */
 export class EventRepository {
   private readonly listeners: ((eventId: string) => void)[] = [];
 
@@ -74,7 +71,7 @@ export class EventRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('events').values(event).execute();
       if (objects.length > 0) await trx.insertInto('archive_objects').values(objects).execute();
-      await addUsage(
+      await addStorageUsage(
         trx,
         event.camera_id,
         objects.reduce((n, o) => n + o.size, 0),
@@ -93,7 +90,7 @@ export class EventRepository {
         .set({ has_clip: 1, updated_at: Date.now() })
         .where('id', '=', eventId)
         .execute();
-      await addUsage(trx, object.camera_id, object.size, 1);
+      await addStorageUsage(trx, object.camera_id, object.size, 1);
     });
     this.changed(eventId);
   }
@@ -153,6 +150,22 @@ export class EventRepository {
       .execute();
     for (const r of rows) out.set(r.event_id, [...(out.get(r.event_id) ?? []), r.type]);
     return out;
+  }
+
+  /** Archive objects per camera that failed, or wait longer than `olderThan` (ms epoch). */
+  async archiveTrouble(olderThan: number): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('archive_objects')
+      .select(['camera_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'failed'),
+          eb.and([eb('status', '!=', 'completed'), eb('created_at', '<', olderThan)]),
+        ]),
+      )
+      .groupBy('camera_id')
+      .execute();
+    return new Map(rows.map((r) => [r.camera_id, Number(r.n)]));
   }
 
   async objects(eventId: string): Promise<ArchiveObjectRow[]> {
@@ -255,7 +268,12 @@ export class EventRepository {
       await trx.deleteFrom('archive_objects').where('event_id', '=', eventId).execute();
       await trx.deleteFrom('events').where('id', '=', eventId).execute();
       if (objects.length > 0)
-        await addUsage(trx, objects[0]!.camera_id, -objects.reduce((n, o) => n + o.size, 0), -objects.length);
+        await addStorageUsage(
+          trx,
+          objects[0]!.camera_id,
+          -objects.reduce((n, o) => n + o.size, 0),
+          -objects.length,
+        );
     });
     this.changed(eventId);
   }

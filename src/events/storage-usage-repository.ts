@@ -1,4 +1,20 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+
+/**
+ * Adds (or with negative numbers removes) bytes and objects to a camera's storage usage; `db` is
+ * the transaction that writes the objects themselves, so the counters never drift from them.
+ */
+export async function addStorageUsage(
+  db: Db,
+  cameraId: string,
+  bytes: number,
+  objects: number,
+): Promise<void> {
+  await sql`INSERT INTO storage_usage (camera_id, used_bytes, object_count) VALUES (${cameraId}, ${bytes}, ${objects})
+    ON CONFLICT (camera_id) DO UPDATE SET used_bytes = MAX(0, used_bytes + excluded.used_bytes),
+      object_count = MAX(0, object_count + excluded.object_count)`.execute(db);
+}
 
 export interface UsageRow {
   cameraId: string;

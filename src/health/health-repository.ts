@@ -73,20 +73,4 @@ export class HealthRepository {
       at: r.at,
     }));
   }
-
-  /** Archive objects per camera that failed, or wait longer than `olderThan` (ms epoch). */
-  async archiveTrouble(olderThan: number): Promise<Map<string, number>> {
-    const rows = await this.db
-      .selectFrom('archive_objects')
-      .select(['camera_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'failed'),
-          eb.and([eb('status', '!=', 'completed'), eb('created_at', '<', olderThan)]),
-        ]),
-      )
-      .groupBy('camera_id')
-      .execute();
-    return new Map(rows.map((r) => [r.camera_id, Number(r.n)]));
-  }
 }

@@ -1,6 +1,7 @@
 import { newId } from '../db/ids.js';
 import type { CameraService } from '../edges/camera-service.js';
 import type { EdgeRegistryService } from '../edges/edge-registry-service.js';
+import type { EventRepository } from '../events/event-repository.js';
 import type { QuotaService } from '../events/quota-service.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthRepository, HealthState } from './health-repository.js';
@@ -49,6 +50,7 @@ export class HealthService {
     private readonly cameras: CameraService,
     private readonly telemetry: TelemetryRepository,
     private readonly quotas: QuotaService,
+    private readonly archive: Pick<EventRepository, 'archiveTrouble'>,
     private readonly repo: HealthRepository,
     private readonly readiness: ReadinessService,
     private readonly log: Logger,
@@ -70,7 +72,7 @@ export class HealthService {
       this.edges.list(),
       this.cameras.list({}),
       this.quotas.all(),
-      this.repo.archiveTrouble(now - ARCHIVE_STUCK_MS),
+      this.archive.archiveTrouble(now - ARCHIVE_STUCK_MS),
       this.readiness.report(),
     ]);
     const quotaOf = new Map(quotas.map((q) => [q.cameraId, q]));

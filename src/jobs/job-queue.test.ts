@@ -194,6 +194,30 @@ describe('job queue', () => {
     );
   });
 
+  it('never hands its own running job to itself again when a renewal comes late', async () => {
+    let runs = 0;
+    const { queue, runner } = setup(
+      {
+        slow: async () => {
+          runs++;
+          // A busy event loop: the clock passes the lease before the next renewal runs.
+          clock += 20_000;
+          await new Promise((r) => setTimeout(r, 200));
+          return 'done';
+        },
+      },
+      1_000,
+    );
+    const { job } = await queue.enqueue('slow', {});
+    runner.start();
+    for (let i = 0; i < 100 && (await queue.get(job.id)).status !== 'succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await runner.stop(1000);
+    const view = await queue.get(job.id);
+    assert.equal(view.status, 'succeeded');
+    assert.equal(runs, 1, 'one run: the runner did not reclaim the job it was running');
+  });
+
   it('buries a job its runner stopped under too often, and tells its definition why', async () => {
     const buried: [unknown, string][] = [];
     const registry = new JobRegistry();

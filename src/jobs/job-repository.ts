@@ -68,6 +68,8 @@ export class JobRepository {
   async reclaimExpired(
     now: number,
     maxInterruptions: number,
+    /** The calling runner: its own jobs are running in it (a late renewal is not a dead runner). */
+    exceptOwner: string,
   ): Promise<{ requeued: number; buried: Pick<JobRow, 'id' | 'type' | 'payload' | 'interruptions'>[] }> {
     const buried = await this.db
       .updateTable('jobs')
@@ -82,6 +84,7 @@ export class JobRepository {
       }))
       .where('status', '=', 'running')
       .where('lease_expires_at', '<', now)
+      .where(sql<boolean>`lease_owner IS NOT ${exceptOwner}`)
       .where('interruptions', '>=', maxInterruptions - 1)
       .returning(['id', 'type', 'payload', 'interruptions'])
       .execute();
@@ -98,6 +101,7 @@ export class JobRepository {
       }))
       .where('status', '=', 'running')
       .where('lease_expires_at', '<', now)
+      .where(sql<boolean>`lease_owner IS NOT ${exceptOwner}`)
       .executeTakeFirst();
     return { requeued: Number(requeued.numUpdatedRows), buried };
   }

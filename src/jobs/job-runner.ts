@@ -154,9 +154,13 @@ export class JobRunner {
 
   private async reclaim(): Promise<void> {
     this.lastReclaim = this.now();
+    // Not this runner's own jobs: they are running here, and a renewal the busy event loop ran
+    // late must not start a second copy of a job that is still at work (it would, for example,
+    // clear a training's epochs while the first run finishes).
     const { requeued, buried } = await this.repo.reclaimExpired(
       this.lastReclaim,
       this.options.maxInterruptions ?? DEFAULT_MAX_INTERRUPTIONS,
+      this.owner,
     );
     if (requeued > 0)
       this.log.warn({ requeued }, 'jobs whose runner stopped renewing their lease were queued again');

@@ -41,6 +41,17 @@ export class ModelRepository {
       .executeTakeFirst();
   }
 
+  /** Versions already used for this camera's CAE models (training picks the next one). */
+  async cameraModelVersions(cameraId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('models')
+      .select('version')
+      .where('camera_id', '=', cameraId)
+      .where('kind', '=', 'cae')
+      .execute();
+    return rows.map((r) => r.version);
+  }
+
   async scoringParameters(id: string) {
     return this.db
       .selectFrom('models')

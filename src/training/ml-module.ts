@@ -15,6 +15,7 @@ import { DatasetRepository } from '../datasets/dataset-repository.js';
 import { DatasetService } from '../datasets/dataset-service.js';
 import { DatasetImportService } from '../datasets/dataset-import-service.js';
 import { TrainingRepository } from './training-repository.js';
+import { ModelRepository } from '../models/model-repository.js';
 import { TrainingProgressHub, TrainingService, type TrainingJobParams } from './training-service.js';
 import { trainingJob } from './training-job.js';
 import { TrainingAutomation } from './training-automation.js';
@@ -74,6 +75,7 @@ export function createMlModule(
   registry.register(
     trainingJob({
       repo,
+      models: new ModelRepository(db),
       datasets,
       cameras: edges.cameras,
       blobs,

@@ -27,9 +27,12 @@ import { buildMetadata, nextVersion, scoreDefinition, storeModelPackage } from '
 import { checkStoredModel } from '../models/model-package-check.js';
 import { TRAINING_JOB, type TrainingJobParams, type TrainingProgressHub } from './training-service.js';
 import type { TrainingRepository } from './training-repository.js';
+import type { ModelRepository } from '../models/model-repository.js';
 
 export interface TrainingJobDeps {
   repo: TrainingRepository;
+  /** The trained model is registered in the models table, which ModelRepository owns. */
+  models: ModelRepository;
   datasets: DatasetService;
   cameras: CameraService;
   blobs: BlobStore;
@@ -169,7 +172,7 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
 
   await stage('exporting');
   const modelId = newId();
-  const version = nextVersion(await deps.repo.modelVersions(row.camera_id));
+  const version = nextVersion(await deps.models.cameraModelVersions(row.camera_id));
   const onnx = exportCaeToOnnx(params.arch, named, {
     producerVersion: VERSION,
     metadata: {
@@ -229,7 +232,7 @@ async function runTraining(deps: TrainingJobDeps, id: string, ctx: JobContext<{ 
   await storeModelPackage(deps.blobs, metadata, onnx);
   // The same registration check every catalog entry passes (files agree, onnxruntime loads it).
   await checkStoredModel(deps.blobs, modelId);
-  await deps.repo.insertModel({
+  await deps.models.insertModel({
     id: modelId,
     camera_id: row.camera_id,
     kind: 'cae',

@@ -66,19 +66,4 @@ export class TrainingRepository {
       .orderBy('epoch')
       .execute();
   }
-
-  async insertModel(row: Insertable<ModelsTable>): Promise<void> {
-    await this.db.insertInto('models').values(row).execute();
-  }
-
-  /** Versions already used for this camera's CAE models (to pick the next one). */
-  async modelVersions(cameraId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('models')
-      .select('version')
-      .where('camera_id', '=', cameraId)
-      .where('kind', '=', 'cae')
-      .execute();
-    return rows.map((r) => r.version);
-  }
 }
