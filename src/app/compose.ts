@@ -3,12 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { resolveDataPath } from '../config/load.js';
 import { backupBeforeUpgrade } from '../backup/backup-before-upgrade.js';
-import {
-  CRASH_WINDOW_MS,
-  registerSelfHealthMetrics,
-  selfChecks,
-  type SelfCheckDeps,
-} from '../health/self-checks.js';
 import { ApiTokenRepository } from '../auth/api-token-repository.js';
 import { ApiTokenService } from '../auth/api-token-service.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
@@ -28,6 +22,8 @@ import { ReadinessService } from '../health/readiness.js';
 import { createEdgesModule, type EdgesModule } from '../edges/edges-module.js';
 import { DomainEventBus } from './domain-events.js';
 import { closeInOrder } from './shutdown.js';
+import { registerObservability } from './observability.js';
+import { printInitialToken } from './initial-token.js';
 import { registerEdgeRoutes } from '../edge-api/routes.js';
 import { createEventsModule, type EventsModule } from '../events/events-module.js';
 import type { EventIngestService } from '../events/event-ingest-service.js';
@@ -49,7 +45,6 @@ import { createBaselineModule } from '../baseline/baseline-module.js';
 import { createAnalysisModule, type AnalysisModule } from '../analysis/analysis-module.js';
 import { createModelsModule, type ModelsModule } from '../models/models-module.js';
 import { RetrainingRollout } from '../models/retraining-rollout.js';
-import { registerCapabilityMetrics } from '../metrics/capability-metrics.js';
 import type { BaselineService } from '../baseline/baseline-service.js';
 
 export interface Service {
@@ -252,36 +247,15 @@ export async function composeService(
         maxConcurrentDownloads: config.models.maxConcurrentDownloads,
       }),
     );
-    registerCapabilityMetrics(metrics, {
-      analysis: analysis.repository,
-      waitingFrames: analysis.frames,
-      models: models.repository,
-      assignments: models.assignments,
-      detector: vision,
+    registerObservability(config, metrics, readiness, {
+      events,
+      analysis,
+      models,
+      vision,
       health,
-      quotas: events.quotas,
-      archive: events.repository,
-    });
-
-    const selfCheckDeps: SelfCheckDeps = {
-      dataDir: config.dataDir,
-      spoolDir: resolveDataPath(config, config.archive.spoolDir),
-      health: config.health,
       jobs: repository,
-      spooledObjects: async () =>
-        (await events.repository.countObjectsByStatus())
-          .filter((r) => r.status !== 'completed')
-          .reduce((n, r) => n + Number(r.count), 0),
-      waitingFrames: analysis.frames,
-      workerCrashes: () => ({
-        ingest: events.ingestWorkerCrashes(CRASH_WINDOW_MS),
-        detector: vision.health().recentCrashes,
-      }),
       wireguard: edges.peerSync,
-      detector: () => vision.health(),
-    };
-    readiness.add(selfChecks(selfCheckDeps));
-    registerSelfHealthMetrics(metrics, selfCheckDeps);
+    });
 
     const initialToken = await tokens.createInitialAdminIfNone();
     if (initialToken) (options.onInitialAdminToken ?? printInitialToken)(initialToken);
@@ -332,19 +306,4 @@ export async function composeService(
     await database.close();
     throw err;
   }
-}
-
-function printInitialToken(token: string): void {
-  process.stdout.write(
-    [
-      '',
-      '  No API token existed, so an admin token was created. It is shown this once and never again:',
-      '',
-      `    ${token}`,
-      '',
-      '  Use it as "Authorization: Bearer <token>". Make more with `uservm token create`.',
-      '',
-      '',
-    ].join('\n'),
-  );
 }
