@@ -107,6 +107,30 @@ describe('event reviews and live changes', () => {
 
     const unauthenticated = await fetch(`http://127.0.0.1:${port}/api/v1/events/changes`);
     assert.equal(unauthenticated.status, 401);
+
+    // A stream ends with its token: revoked, the next change is not sent and the stream closes.
+    const family = await ctx.service.tokens.create({ name: 'revoked-later', role: 'viewer' });
+    const doomed = await fetch(`http://127.0.0.1:${port}/api/v1/events/changes`, {
+      headers: { authorization: `Bearer ${family.token}` },
+    });
+    const doomedReader = doomed.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await ctx.service.tokens.revoke(family.view.id);
+    await new Promise((r) => setTimeout(r, 1100)); // past the check's once-a-second throttle
+    const after = await upload('e');
+    let leaked = '';
+    const timeout = setTimeout(() => void doomedReader.cancel('still open'), 5000);
+    let ended = false;
+    for (;;) {
+      const r = await doomedReader.read().catch(() => ({ done: true, value: undefined, cancelled: true }));
+      if (r.done) {
+        ended = !('cancelled' in r);
+        break;
+      }
+      leaked += r.value;
+    }
+    clearTimeout(timeout);
+    assert.ok(ended, 'the stream closed');
+    assert.ok(!leaked.includes(after), 'nothing is sent once the token is revoked');
     // Closing the app ends the open stream instead of waiting for the client.
     const closing = ctx.service.http.close();
     for (let r = await reader.read(); !r.done; r = await reader.read());

@@ -37,11 +37,16 @@ export function registerAuth(app: FastifyInstance, tokens: ApiTokenService): voi
   });
 }
 
-async function authenticate(request: FastifyRequest, tokens: ApiTokenService): Promise<Principal> {
+/** The request's API token (for checks after the request was let in: live streams). */
+export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header)
     throw new AppError('unauthenticated', 'missing Authorization header (expected "Bearer <API token>")');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <API token>"');
-  return tokens.authenticate(match[1]!);
+  return match[1]!;
+}
+
+async function authenticate(request: FastifyRequest, tokens: ApiTokenService): Promise<Principal> {
+  return tokens.authenticate(bearerToken(request));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export interface EventStream {
+  /** Sends one message, after `stillAllowed` (at most once a second) says the caller may still read. */
   send(type: string, data: unknown): void;
   end(): void;
   /** Runs once when the stream ends, whoever ends it (the client, the route, shutdown). */
@@ -21,7 +22,16 @@ export function registerEventStreams(app: FastifyInstance): void {
  * server's idle timeout would otherwise cut a quiet stream), and every stream still open is ended
  * when the app closes, so shutdown does not wait for clients to hang up.
  */
-export function openEventStream(app: FastifyInstance, reply: FastifyReply): EventStream {
+export function openEventStream(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  /**
+   * Rejects once the caller may no longer read (its API token was revoked or expired, here or by
+   * another process): checked with each keep-alive and before messages, so a long-lived stream
+   * ends with its token.
+   */
+  stillAllowed: () => Promise<unknown> = async () => undefined,
+): EventStream {
   const streams = open.get(app);
   if (!streams) throw new Error('registerEventStreams was not called for this app');
   reply.hijack();
@@ -34,12 +44,38 @@ export function openEventStream(app: FastifyInstance, reply: FastifyReply): Even
   });
   res.write('retry: 3000\n\n');
   const closers: (() => void)[] = [];
+  let checkedAt = Date.now();
+  // Writes go through one chain, so messages keep their order around the asynchronous check.
+  let chain = Promise.resolve();
+  const enqueue = (work: () => Promise<void> | void) =>
+    void (chain = chain.then(work).catch(() => undefined));
+  const allowed = async (force: boolean): Promise<boolean> => {
+    if (!force && Date.now() - checkedAt < 1000) return true;
+    checkedAt = Date.now();
+    try {
+      await stillAllowed();
+      return true;
+    } catch {
+      res.end();
+      return false;
+    }
+  };
   const stream: EventStream = {
-    send: (type, data) => void res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`),
-    end: () => res.end(),
+    send: (type, data) =>
+      enqueue(async () => {
+        if (!res.writableEnded && (await allowed(false)))
+          res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      }),
+    end: () => enqueue(() => void res.end()),
     onClose: (fn) => void closers.push(fn),
   };
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  const keepAlive = setInterval(
+    () =>
+      enqueue(async () => {
+        if (!res.writableEnded && (await allowed(true))) res.write(': keep-alive\n\n');
+      }),
+    15_000,
+  );
   streams.add(stream);
   res.on('close', () => {
     clearInterval(keepAlive);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../errors/app-error.js';
+import { bearerToken } from '../../auth.js';
 import { openEventStream } from '../../sse.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 
@@ -7,7 +8,7 @@ import type { RouteDeps, TypedApp } from '../deps.js';
  * Live updates for event views (the console's list and event page): a `changed` message with the
  * ids of events accepted, archived, analysed, re-scored or deleted since the last one (sent at most
  * four times a second). The client reloads what it shows; the stream carries ids only, so what a
- * token may read is still decided by the ordinary reads.
+ * token may read is still decided by the ordinary reads. The stream ends when its token is revoked.
  */
 export function eventChangesRoute(app: TypedApp, deps: RouteDeps): void {
   app.get(
@@ -20,11 +21,14 @@ export function eventChangesRoute(app: TypedApp, deps: RouteDeps): void {
         produces: ['text/event-stream'],
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const feed = deps.events.changes;
       if (feed.subscribers >= feed.maxSubscribers)
         throw new AppError('unavailable', `${feed.maxSubscribers} live streams are open already`);
-      const stream = openEventStream(app as unknown as FastifyInstance, reply);
+      const token = bearerToken(request);
+      const stream = openEventStream(app as unknown as FastifyInstance, reply, () =>
+        deps.tokens.authenticate(token),
+      );
       const unsubscribe = feed.subscribe((ids) => stream.send('changed', { ids }));
       if (!unsubscribe) return stream.end();
       stream.onClose(unsubscribe);
