@@ -213,7 +213,7 @@ export class EventRepository {
     status: ArchiveObjectRow['status'],
     fields: { error?: string | null; spoolPath?: string | null; attempt?: boolean } = {},
   ): Promise<void> {
-    await this.db
+    let q = this.db
       .updateTable('archive_objects')
       .set((eb) => ({
         status,
@@ -222,8 +222,10 @@ export class EventRepository {
         ...(fields.spoolPath !== undefined ? { spool_path: fields.spoolPath } : {}),
         ...(fields.attempt ? { attempts: eb('attempts', '+', 1) } : {}),
       }))
-      .where('id', '=', object.id)
-      .execute();
+      .where('id', '=', object.id);
+    // Archived is final: a second job archiving the same event concurrently cannot undo it.
+    if (status !== 'completed') q = q.where('status', '!=', 'completed');
+    await q.execute();
     if (object.event_id) this.changed(object.event_id);
   }
 
@@ -234,7 +236,7 @@ export class EventRepository {
     fields: { attempt?: boolean } = {},
   ): Promise<void> {
     if (objects.length === 0) return;
-    await this.db
+    let q = this.db
       .updateTable('archive_objects')
       .set((eb) => ({
         status,
@@ -245,8 +247,9 @@ export class EventRepository {
         'id',
         'in',
         objects.map((o) => o.id),
-      )
-      .execute();
+      );
+    if (status !== 'completed') q = q.where('status', '!=', 'completed');
+    await q.execute();
     for (const eventId of new Set(objects.map((o) => o.event_id))) if (eventId) this.changed(eventId);
   }
 

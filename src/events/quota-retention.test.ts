@@ -44,7 +44,7 @@ async function setup(overrides: Record<string, unknown> = {}) {
   const runJob = async (path: string): Promise<Record<string, number>> => {
     const job = (await inject('POST', path)).json();
     // A deadline, not a count of polls: on a loaded machine the job waits behind archiving.
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       const view = await ctx.service.jobs.queue.get(job.id);
       if (view.status === 'succeeded') return view.result as Record<string, number>;
       if (view.status === 'dead') throw new Error(`job died: ${view.lastError}`);
