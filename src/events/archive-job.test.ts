@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, it } from 'node:test';
 import type { JobContext } from '../jobs/job-registry.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
-import { testDatabase } from '../test-support/db.js';
+import { insertEdgeWithCamera, testDatabase } from '../test-support/db.js';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { archiveJob } from './archive-job.js';
 import { EventRepository } from './event-repository.js';
@@ -16,21 +16,7 @@ after(() => handle.cleanup());
 
 it('archives an event once when its event and clip jobs run at the same time', async () => {
   const now = Date.now();
-  await handle.db
-    .insertInto('edges')
-    .values({
-      id: 'e',
-      name: 'e',
-      status: 'active',
-      enrolled_at: now,
-      created_at: now,
-      updated_at: now,
-    } as never)
-    .execute();
-  await handle.db
-    .insertInto('cameras')
-    .values({ id: 'c', edge_id: 'e', name: 'c', created_at: now, updated_at: now } as never)
-    .execute();
+  await insertEdgeWithCamera(handle.db, now);
   const repo = new EventRepository(handle.db);
   const store = new FsBlobStore(`${handle.dir}/blobs`);
   const spool = new Spool(`${handle.dir}/spool`);

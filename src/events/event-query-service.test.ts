@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { testDatabase } from '../test-support/db.js';
+import { insertEdgeWithCamera, testDatabase } from '../test-support/db.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { EventQueryService } from './event-query-service.js';
 import { EventRepository } from './event-repository.js';
@@ -12,21 +12,7 @@ after(() => handle.cleanup());
 
 it('serves recent events from a bounded cache that every change invalidates', async () => {
   const now = Date.now();
-  await handle.db
-    .insertInto('edges')
-    .values({
-      id: 'e',
-      name: 'e',
-      status: 'active',
-      enrolled_at: now,
-      created_at: now,
-      updated_at: now,
-    } as never)
-    .execute();
-  await handle.db
-    .insertInto('cameras')
-    .values({ id: 'c', edge_id: 'e', name: 'c', created_at: now, updated_at: now } as never)
-    .execute();
+  await insertEdgeWithCamera(handle.db, now);
   const repo = new EventRepository(handle.db);
   let reads = 0;
   const original = repo.get.bind(repo);

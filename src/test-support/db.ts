@@ -20,3 +20,22 @@ export function testDatabase(): DatabaseHandle & { dir: string; file: string; cl
     },
   };
 }
+
+/** An active edge `e` with one camera `c`: the rows events and archive objects refer to. */
+export async function insertEdgeWithCamera(db: DatabaseHandle['db'], now = Date.now()): Promise<void> {
+  await db
+    .insertInto('edges')
+    .values({
+      id: 'e',
+      name: 'e',
+      status: 'active',
+      enrolled_at: now,
+      created_at: now,
+      updated_at: now,
+    } as never)
+    .execute();
+  await db
+    .insertInto('cameras')
+    .values({ id: 'c', edge_id: 'e', name: 'c', created_at: now, updated_at: now } as never)
+    .execute();
+}
