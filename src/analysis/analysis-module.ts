@@ -90,20 +90,15 @@ export async function createAnalysisModule(
   });
   registry.register(
     analysisJob(
-      () => service,
-      () => repo,
+      service,
+      repo,
       (eventId, outcome) =>
         void events.get(eventId).then((e) => {
           if (e) metrics.analysisDuration.labels(outcome).observe((Date.now() - e.created_at) / 1000);
         }),
     ),
   );
-  registry.register(
-    learnNormalJob(
-      () => baselines,
-      () => service,
-    ),
-  );
+  registry.register(learnNormalJob(baselines, service));
   const feedback = new FeedbackService(repo, service, { suppressionDays: a.suppressionDays });
   const normalFrames = new NormalFrameService(service, datasets, queue);
   const intake = new PendingAnalysisIntake(frames, repo, queue, log);

@@ -16,8 +16,8 @@ const summary = (r: Pick<EventReport, 'risk' | 'explanation' | 'findings'>) => (
  * it; the result shows the report before and after.
  */
 export function learnNormalJob(
-  baselines: () => BaselineService,
-  analysis: () => AnalysisService,
+  baselines: BaselineService,
+  analysis: AnalysisService,
 ): JobDefinition<LearnNormalPayload> {
   return {
     type: LEARN_NORMAL_JOB,
@@ -25,7 +25,7 @@ export function learnNormalJob(
     handler: async (ctx) => {
       const { cameraId, eventId, snapshotId } = ctx.payload;
       ctx.reportProgress({ fraction: 0, message: 'updating the baseline with the new normal snapshot' });
-      const built = await baselines().build(
+      const built = await baselines.build(
         cameraId,
         'incremental',
         (done, total) =>
@@ -39,7 +39,7 @@ export function learnNormalJob(
         fraction: 0.9,
         message: `re-scoring event ${eventId} with baseline v${built.version}`,
       });
-      const { before, after } = await analysis().rescore(eventId);
+      const { before, after } = await analysis.rescore(eventId);
       return {
         eventId,
         snapshotId,

@@ -200,7 +200,7 @@ export async function composeService(
       readiness,
       log.child({ component: 'health' }),
     );
-    registry.register(healthJob(() => health));
+    registry.register(healthJob(health));
     scheduler.every(HEALTH_JOB, 60_000);
     const ingestService = events.ingest(queue, edges.cameraAccess);
     await events.resumeArchiving(queue);

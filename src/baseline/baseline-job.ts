@@ -3,13 +3,13 @@ import { BASELINE_JOB, type BaselineService } from './baseline-service.js';
 
 /** `baseline.build`: a full rebuild or an incremental update of one camera's baseline, with progress. */
 export function baselineJob(
-  service: () => BaselineService,
+  service: BaselineService,
 ): JobDefinition<{ cameraId: string; mode: 'full' | 'incremental' }> {
   return {
     type: BASELINE_JOB,
     maxAttempts: 3,
     handler: async (ctx) =>
-      service().build(
+      service.build(
         ctx.payload.cameraId,
         ctx.payload.mode,
         (done, total) =>

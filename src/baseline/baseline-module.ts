@@ -39,7 +39,7 @@ export function createBaselineModule(
     },
     queue,
   );
-  registry.register(baselineJob(() => service));
+  registry.register(baselineJob(service));
   if (b.autoUpdate) {
     bus.subscribe('dataset.updated', ({ cameraId }) => {
       service
