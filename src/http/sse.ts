@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiTokenService } from '../auth/api-token-service.js';
+import { bearerToken } from './auth.js';
 
 export interface EventStream {
   /** Sends one message, after `stillAllowed` (at most once a second) says the caller may still read. */
@@ -24,14 +26,16 @@ export function registerEventStreams(app: FastifyInstance): void {
  */
 export function openEventStream(
   app: FastifyInstance,
+  request: FastifyRequest,
   reply: FastifyReply,
   /**
-   * Rejects once the caller may no longer read (its API token was revoked or expired, here or by
-   * another process): checked with each keep-alive and before messages, so a long-lived stream
-   * ends with its token.
+   * The caller's API token is checked again with each keep-alive and before messages (at most
+   * once a second): a stream ends once its token is revoked or expired, here or by another process.
    */
-  stillAllowed: () => Promise<unknown> = async () => undefined,
+  tokens: Pick<ApiTokenService, 'authenticate'>,
 ): EventStream {
+  const token = bearerToken(request);
+  const stillAllowed = () => tokens.authenticate(token);
   const streams = open.get(app);
   if (!streams) throw new Error('registerEventStreams was not called for this app');
   reply.hijack();

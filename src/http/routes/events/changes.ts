@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../errors/app-error.js';
-import { bearerToken } from '../../auth.js';
 import { openEventStream } from '../../sse.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 
@@ -25,10 +24,7 @@ export function eventChangesRoute(app: TypedApp, deps: RouteDeps): void {
       const feed = deps.events.changes;
       if (feed.subscribers >= feed.maxSubscribers)
         throw new AppError('unavailable', `${feed.maxSubscribers} live streams are open already`);
-      const token = bearerToken(request);
-      const stream = openEventStream(app as unknown as FastifyInstance, reply, () =>
-        deps.tokens.authenticate(token),
-      );
+      const stream = openEventStream(app as unknown as FastifyInstance, request, reply, deps.tokens);
       const unsubscribe = feed.subscribe((ids) => stream.send('changed', { ids }));
       if (!unsubscribe) return stream.end();
       stream.onClose(unsubscribe);

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { IdParams } from '../../schemas.js';
-import { bearerToken } from '../../auth.js';
 import { openEventStream } from '../../sse.js';
 import type { RouteDeps, TypedApp } from '../deps.js';
 
@@ -22,10 +21,7 @@ export function trainingEventsRoute(app: TypedApp, deps: RouteDeps): void {
     async (request, reply) => {
       const id = request.params.id;
       const job = await deps.ml.training.get(id);
-      const token = bearerToken(request);
-      const stream = openEventStream(app as unknown as FastifyInstance, reply, () =>
-        deps.tokens.authenticate(token),
-      );
+      const stream = openEventStream(app as unknown as FastifyInstance, request, reply, deps.tokens);
       const send = stream.send;
       for (const e of await deps.ml.training.epochs(id)) send('epoch', e);
       if (job.status !== 'queued' && job.status !== 'running') {
