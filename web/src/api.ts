@@ -36,15 +36,24 @@ export class ApiError extends Error {
 const fill = (path: string, params: Record<string, string>) =>
   path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(params[k] ?? ''));
 
-async function call(method: string, url: string, body?: unknown): Promise<Response> {
+/** fetch with the signed-in token in the Authorization header (every request the console makes). */
+export function authorisedFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const token = session.token();
-  const res = await fetch(url, {
-    method,
+  return fetch(url, {
+    ...init,
     headers: {
+      ...(init.headers as Record<string, string>),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+async function call(method: string, url: string, body?: unknown): Promise<Response> {
+  const res = await authorisedFetch(url, {
+    method,
+    ...(body !== undefined
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : {}),
   });
   if (!res.ok) {
     const err = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
@@ -91,4 +100,13 @@ export async function put<P extends keyof paths>(
 
 export async function del<P extends keyof paths>(path: P, params: Record<string, string>): Promise<void> {
   await call('DELETE', fill(path as string, params));
+}
+
+/** Marks (or unmarks) events reviewed by the signed-in token: one, or many at once. */
+export async function setReviewed(ids: string[], reviewed: boolean): Promise<void> {
+  if (ids.length === 1)
+    await (reviewed
+      ? put('/api/v1/events/{id}/review', { id: ids[0]! })
+      : del('/api/v1/events/{id}/review', { id: ids[0]! }));
+  else await post('/api/v1/events/reviews', {}, { eventIds: ids, reviewed });
 }

@@ -3,7 +3,7 @@
  * token must never go in a URL, so this reads the stream with fetch and parses it; it reconnects
  * after a dropped connection unless `reconnect` is false (a stream that ends on its own).
  */
-import { session } from './api';
+import { authorisedFetch } from './api';
 
 export function followStream(
   url: string,
@@ -14,11 +14,7 @@ export function followStream(
   let retry: ReturnType<typeof setTimeout> | undefined;
   const connect = async () => {
     try {
-      const token = session.token();
-      const res = await fetch(url, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: abort.signal,
-      });
+      const res = await authorisedFetch(url, { signal: abort.signal });
       if (!res.ok || !res.body) throw new Error(`live updates: ${res.status}`);
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';

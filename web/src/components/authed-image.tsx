@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { session } from '../api';
+import { authorisedFetch } from '../api';
 
 /** An image behind the API's bearer auth: fetched with the header, shown from a blob: URL. */
 export function AuthedImage({ src, alt }: { src: string; alt: string }) {
@@ -8,7 +8,7 @@ export function AuthedImage({ src, alt }: { src: string; alt: string }) {
   useEffect(() => {
     let u: string | undefined;
     let stop = false;
-    void fetch(src, { headers: { authorization: `Bearer ${session.token() ?? ''}` } })
+    void authorisedFetch(src)
       .then(async (r) => {
         if (!r.ok) throw new Error(r.status === 404 ? 'not built yet' : `${r.status}`);
         const blob = await r.blob();

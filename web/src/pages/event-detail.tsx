@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, bytes, del, get, post, put, type GetResult } from '../api';
+import { ApiError, bytes, get, post, setReviewed, type GetResult } from '../api';
 import { readClip, type Clip } from '../clip';
 import { ClipPlayer } from '../components/clip-player';
 import { ErrorNote } from '../components/error-note';
@@ -116,8 +116,7 @@ export function EventDetail({ id }: { id: string }) {
   };
   const toggleReview = async () => {
     try {
-      if (event?.reviewedAt) await del('/api/v1/events/{id}/review', { id });
-      else await put('/api/v1/events/{id}/review', { id });
+      await setReviewed([id], !event?.reviewedAt);
       await load();
     } catch (err) {
       setError((err as Error).message);

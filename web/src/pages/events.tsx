@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, post, put, del } from '../api';
+import { get, setReviewed } from '../api';
 import { DayTimeline } from '../components/day-timeline';
 import { ErrorNote } from '../components/error-note';
 import { EventRow, type EventItem } from '../components/event-row';
@@ -92,11 +92,7 @@ export function Events() {
   };
   const review = async (ids: string[], reviewed: boolean) => {
     try {
-      if (ids.length === 1)
-        await (reviewed
-          ? put('/api/v1/events/{id}/review', { id: ids[0]! })
-          : del('/api/v1/events/{id}/review', { id: ids[0]! }));
-      else await post('/api/v1/events/reviews', {}, { eventIds: ids, reviewed });
+      await setReviewed(ids, reviewed);
       await load();
     } catch (e) {
       setError((e as Error).message);

@@ -1,4 +1,4 @@
-import { get, put, del } from '../api';
+import { get, setReviewed } from '../api';
 import { ErrorNote } from '../components/error-note';
 import { EventRow } from '../components/event-row';
 import { RiskBadge } from '../components/risk-badge';
@@ -9,10 +9,7 @@ export function Incident({ id }: { id: string }) {
   const { data, error, reload, setError } = useLoad(() => get('/api/v1/incidents/{id}', { id }), [id]);
   if (!data) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
   const review = (eventId: string, reviewed: boolean) =>
-    (reviewed
-      ? put('/api/v1/events/{id}/review', { id: eventId })
-      : del('/api/v1/events/{id}/review', { id: eventId })
-    )
+    setReviewed([eventId], reviewed)
       .then(reload)
       .catch((e: Error) => setError(e.message));
   return (
